@@ -1,0 +1,20 @@
+import SyscallDecoding
+import TraceModel
+
+/// Explains: `set_robust_list`, which tells the kernel where this thread's robust mutexes are listed.
+struct RobustListRule: ExplainRule {
+  func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
+    guard let call = SyscallEvent.of(event), call.result?.isSuccess ?? false,
+      case .robustList(let head, _)? = RegistrationCall(call)
+    else { return [] }
+    return [note(Message.registered(head))]
+  }
+}
+
+extension RobustListRule {
+  fileprivate enum Message {
+    static func registered(_ head: UInt64) -> String {
+      "registers its robust futex list at \(Format.address(head)): if the thread dies holding a robust mutex, the kernel marks it FUTEX_OWNER_DIED and wakes a waiter"
+    }
+  }
+}

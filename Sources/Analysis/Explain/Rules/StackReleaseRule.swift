@@ -1,0 +1,23 @@
+import SyscallDecoding
+import TraceModel
+
+/// Explains: `madvise` or `munmap` on the stack of a thread, which frees its memory after it exited.
+struct StackReleaseRule: ExplainRule {
+  func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
+    notes.compactMap { item -> Annotation? in
+      guard case .stackReleased(let owner, let unmapped) = item else { return nil }
+      let tid = lifecycle.record(owner).tid
+      return note(unmapped ? Message.unmapped(tid) : Message.released(tid))
+    }
+  }
+}
+
+extension StackReleaseRule {
+  fileprivate enum Message {
+    static func released(_ tid: Int32) -> String {
+      "gives back the memory of thread \(tid)'s stack but keeps the mapping, so a later thread can reuse it (glibc's stack cache)"
+    }
+
+    static func unmapped(_ tid: Int32) -> String { "unmaps the stack thread \(tid) ran on" }
+  }
+}

@@ -1,0 +1,94 @@
+import SyscallDecoding
+import TraceModel
+
+/// Explains: a successful `clone`, `clone3`, `fork` or `vfork` — what kind of task it made, which stack the new
+/// task runs on, and what the kernel will do for it at exit (`CLONE_CHILD_CLEARTID`, the exit signal).
+struct TaskCreationRule: ExplainRule {
+  func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
+    var annotations: [Annotation] = []
+    for case .created(let id) in notes {
+      let child = lifecycle.record(id)
+      guard let call = child.creation else { continue }
+      switch child.kind {
+      case .thread:
+        annotations.append(note(Message.thread(child.tid, process: child.tgid, stack: child.stack)))
+      case .vfork:
+        annotations.append(note(Message.vfork(child.tid)))
+      case .process:
+        annotations.append(
+          note(call.flags.contains(.vm) ? Message.processSharingMemory(child.tid) : Message.process(child.tid)))
+      case .initial:
+        continue
+      }
+      if let stack = child.stack, let previous = stack.reusedFromTID {
+        annotations.append(note(Message.reusedStack(previous)))
+      }
+      if call.flags.contains(.childClearTID), let word = call.childTIDAddress {
+        annotations.append(note(Message.clearTIDAtExit(word), tone: .kernel))
+      }
+      if child.kind != .thread {
+        annotations.append(note(Message.exitSignal(call.exitSignal), tone: .kernel))
+      }
+      if notes.contains(.adopted(record: id)) {
+        annotations.append(note(Message.ranFirst(child.tid)))
+      }
+    }
+    return annotations
+  }
+}
+
+extension TaskCreationRule {
+  fileprivate enum Message {
+    static func thread(_ tid: Int32, process: Int32, stack: ThreadStack?) -> String {
+      "creates thread \(tid) in process \(process), " + stackPhrase(stack)
+    }
+
+    static func stackPhrase(_ stack: ThreadStack?) -> String {
+      guard let stack else { return "on no stack of its own (it starts on a copy of the caller's stack pointer)" }
+      switch stack.source {
+      case .mapping:
+        let size = stack.size.map(Format.size) ?? "?"
+        let base = stack.base.map(Format.address) ?? "?"
+        if let guardSize = stack.guardSize, guardSize > 0 {
+          return "running on a \(size) stack above a \(Format.size(guardSize)) guard (mapping at \(base))"
+        }
+        return "running on a \(size) stack with no guard page below it (mapping at \(base))"
+      case .cloneArguments:
+        let size = stack.size.map(Format.size) ?? "?"
+        return "running on a \(size) stack at \(stack.base.map(Format.address) ?? "?") (mapped before the trace began)"
+      case .unmapped:
+        return "running on a stack the trace never saw mapped (inside memory the runtime manages, as Go's are)"
+      }
+    }
+
+    static func vfork(_ tid: Int32) -> String {
+      "creates process \(tid) on the caller's memory (CLONE_VM) and suspends the caller until \(tid) calls execve or exits (CLONE_VFORK)"
+    }
+
+    static func process(_ tid: Int32) -> String {
+      "creates process \(tid): a copy of the caller, memory shared copy-on-write until either side writes"
+    }
+
+    static func processSharingMemory(_ tid: Int32) -> String {
+      "creates process \(tid) that shares the caller's memory (CLONE_VM without CLONE_THREAD): its own pid, the same address space"
+    }
+
+    static func reusedStack(_ previous: Int32) -> String {
+      "reuses the stack of exited thread \(previous): glibc caches thread stacks instead of unmapping them"
+    }
+
+    static func clearTIDAtExit(_ word: UInt64) -> String {
+      "when it exits the kernel zeroes its tid at \(Format.address(word)) and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on"
+    }
+
+    static func exitSignal(_ signal: Int32) -> String {
+      signal == 0
+        ? "no signal reaches the parent when it ends (exit_signal 0): the parent must wait with __WALL or __WCLONE"
+        : "when it ends the kernel sends \(Format.signal(signal)) to the parent, which must reap it with wait or it stays a zombie"
+    }
+
+    static func ranFirst(_ tid: Int32) -> String {
+      "task \(tid) already ran before this call returned to its parent: its first events appear above"
+    }
+  }
+}

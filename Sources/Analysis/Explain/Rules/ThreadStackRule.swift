@@ -1,0 +1,35 @@
+import SyscallDecoding
+import TraceModel
+
+/// Explains: the mappings that become thread stacks — a `PROT_NONE` reservation and the `mprotect` that opens
+/// its upper part, leaving the guard below (glibc ≥ 2.34 order), or a stack mapped read-write with no guard.
+struct ThreadStackRule: ExplainRule {
+  func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
+    notes.compactMap { item -> Annotation? in
+      switch item {
+      case .stackReserved(_, let length, let accessible):
+        return note(accessible ? Message.mappedUsable(length) : Message.reserved(length))
+      case .stackGuardLaidOut(_, let guardSize, let usable):
+        return note(Message.guardLaidOut(usable: usable, guardSize: guardSize))
+      default:
+        return nil
+      }
+    }
+  }
+}
+
+extension ThreadStackRule {
+  fileprivate enum Message {
+    static func reserved(_ length: UInt64) -> String {
+      "reserves \(Format.size(length)) for a stack (MAP_STACK) with no access yet: address space only, no memory committed"
+    }
+
+    static func mappedUsable(_ length: UInt64) -> String {
+      "maps \(Format.size(length)) read-write for a stack (MAP_STACK) with no guard page below it"
+    }
+
+    static func guardLaidOut(usable: UInt64, guardSize: UInt64) -> String {
+      "opens the upper \(Format.size(usable)) for the stack; the lowest \(Format.size(guardSize)) stays PROT_NONE as a guard, so an overflow faults (SIGSEGV) instead of overwriting other memory"
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import SyscallDecoding
+import TraceModel
+
+/// Explains: `set_tid_address`, which sets the word the kernel clears and wakes when this task exits.
+struct TidAddressRule: ExplainRule {
+  func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
+    guard let call = SyscallEvent.of(event), let tid = call.result?.value,
+      case .tidAddress(let address)? = RegistrationCall(call)
+    else { return [] }
+    return [note(Message.set(address, tid: tid))]
+  }
+}
+
+extension TidAddressRule {
+  fileprivate enum Message {
+    static func set(_ address: UInt64, tid: Int64) -> String {
+      "sets clear_child_tid to \(Format.address(address)) and learns its tid \(tid): at exit the kernel writes 0 there and wakes a futex waiter"
+    }
+  }
+}

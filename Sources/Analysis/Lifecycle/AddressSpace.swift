@@ -1,0 +1,170 @@
+import SyscallDecoding
+import TraceModel
+
+/// The anonymous mappings of one address space (one `mm`: shared by threads and by `CLONE_VM` children), as far
+/// as the trace shows them. Only anonymous mappings are kept: thread stacks and alternate signal stacks are
+/// anonymous, and file mappings would grow memory with every library a program loads.
+final class AddressSpace {
+  /// Non-overlapping regions sorted by start. A region is part of one `mmap` (`mappingID`); `mprotect` and
+  /// partial `munmap` split regions, never mappings.
+  private(set) var regions: [Region] = []
+  private var nextMappingID = 1
+  /// The word the kernel clears and wakes when a task exits (`CLONE_CHILD_CLEARTID`, `set_tid_address`),
+  /// mapped to that task's record id: a futex wait on it is a join.
+  var childTIDWords: [UInt64: Int] = [:]
+  /// Mapping id → the record id of the last task that used the mapping as its stack (glibc reuses cached stacks).
+  var stackUsers: [Int: Int] = [:]
+  /// Live tasks using this address space (the kernel's `mm_users`).
+  var users = 0
+
+  struct Region: Hashable {
+    var start: UInt64
+    var end: UInt64
+    var protection: MemoryProtection
+    var mappingID: Int
+    /// `MAP_STACK` was given.
+    var stackHint: Bool
+  }
+
+  /// The extent of one mapping and how its protection is laid out, low to high.
+  struct MappingLayout: Hashable {
+    var mappingID: Int
+    var base: UInt64
+    var end: UInt64
+    /// `PROT_NONE` bytes at the low end, below the first accessible region.
+    var lowGuard: UInt64
+    /// Accessible bytes from the first accessible region to the end.
+    var accessible: UInt64
+    var stackHint: Bool
+  }
+
+  init() {}
+
+  /// A copy for a child made without `CLONE_VM` (fork copies the address space).
+  func copy() -> AddressSpace {
+    let copy = AddressSpace()
+    copy.regions = regions
+    copy.nextMappingID = nextMappingID
+    copy.childTIDWords = childTIDWords
+    copy.stackUsers = stackUsers
+    return copy
+  }
+
+  @discardableResult
+  func map(start: UInt64, length: UInt64, protection: MemoryProtection, stackHint: Bool) -> Int {
+    let end = start &+ pageAlign(length)
+    guard end > start else { return 0 }
+    remove(start, end)  // MAP_FIXED replaces whatever was there
+    let id = nextMappingID
+    nextMappingID += 1
+    let index = insertionIndex(start)
+    regions.insert(
+      Region(start: start, end: end, protection: protection, mappingID: id, stackHint: stackHint), at: index)
+    return id
+  }
+
+  func protect(start: UInt64, length: UInt64, protection: MemoryProtection) {
+    let end = start &+ pageAlign(length)
+    guard end > start else { return }
+    split(at: start)
+    split(at: end)
+    var index = insertionIndex(start)
+    while index < regions.count && regions[index].start < end {
+      regions[index].protection = protection
+      index += 1
+    }
+  }
+
+  func unmap(start: UInt64, length: UInt64) {
+    let end = start &+ pageAlign(length)
+    guard end > start else { return }
+    let removed = Set(regions.filter { $0.start < end && $0.end > start }.map(\.mappingID))
+    remove(start, end)
+    for id in removed where !regions.contains(where: { $0.mappingID == id }) { stackUsers[id] = nil }
+  }
+
+  /// The layout of the mapping containing `address`.
+  func layout(containing address: UInt64) -> MappingLayout? {
+    guard let index = regionIndex(containing: address) else { return nil }
+    return layout(ofMapping: regions[index].mappingID, around: index)
+  }
+
+  /// The layout of a mapping that ends exactly at `address` (clone's stack pointer is the top of the stack).
+  func layout(endingAt address: UInt64) -> MappingLayout? {
+    guard address > 0, let index = regionIndex(containing: address - 1) else { return nil }
+    let layout = layout(ofMapping: regions[index].mappingID, around: index)
+    return layout.end == address ? layout : nil
+  }
+
+  private func layout(ofMapping id: Int, around index: Int) -> MappingLayout {
+    var first = index
+    while first > 0 && regions[first - 1].mappingID == id && regions[first - 1].end == regions[first].start {
+      first -= 1
+    }
+    var last = index
+    while last + 1 < regions.count && regions[last + 1].mappingID == id
+      && regions[last + 1].start == regions[last].end
+    {
+      last += 1
+    }
+    var lowGuard: UInt64 = 0
+    var cursor = first
+    while cursor <= last && regions[cursor].protection == .none {
+      lowGuard += regions[cursor].end - regions[cursor].start
+      cursor += 1
+    }
+    let base = regions[first].start
+    let end = regions[last].end
+    return MappingLayout(
+      mappingID: id, base: base, end: end, lowGuard: lowGuard, accessible: end - base - lowGuard,
+      stackHint: regions[first].stackHint)
+  }
+
+  func regionIndex(containing address: UInt64) -> Int? {
+    var low = 0
+    var high = regions.count
+    while low < high {
+      let mid = (low + high) / 2
+      if regions[mid].end <= address {
+        low = mid + 1
+      } else {
+        high = mid
+      }
+    }
+    guard low < regions.count, regions[low].start <= address, address < regions[low].end else { return nil }
+    return low
+  }
+
+  private func insertionIndex(_ start: UInt64) -> Int {
+    var low = 0
+    var high = regions.count
+    while low < high {
+      let mid = (low + high) / 2
+      if regions[mid].start < start {
+        low = mid + 1
+      } else {
+        high = mid
+      }
+    }
+    return low
+  }
+
+  private func split(at address: UInt64) {
+    guard let index = regionIndex(containing: address), regions[index].start < address else { return }
+    var upper = regions[index]
+    upper.start = address
+    regions[index].end = address
+    regions.insert(upper, at: index + 1)
+  }
+
+  private func remove(_ start: UInt64, _ end: UInt64) {
+    split(at: start)
+    split(at: end)
+    regions.removeAll { $0.start >= start && $0.end <= end }
+  }
+
+  private func pageAlign(_ length: UInt64) -> UInt64 {
+    let page: UInt64 = 4096
+    return length > UInt64.max - page ? length : (length + page - 1) & ~(page - 1)
+  }
+}

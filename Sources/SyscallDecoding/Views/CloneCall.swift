@@ -1,0 +1,125 @@
+import TraceModel
+
+/// The clone flags the lifecycle model reasons about, with the kernel's values (include/uapi/linux/sched.h).
+/// `CloneFlags.table` holds every flag for printing; a test checks these agree with it.
+public struct CloneFlagSet: OptionSet, Hashable, Sendable {
+  public let rawValue: UInt64
+  public init(rawValue: UInt64) { self.rawValue = rawValue }
+
+  public static let newTime = CloneFlagSet(rawValue: 0x0000_0080)
+  public static let vm = CloneFlagSet(rawValue: 0x0000_0100)
+  public static let fs = CloneFlagSet(rawValue: 0x0000_0200)
+  public static let files = CloneFlagSet(rawValue: 0x0000_0400)
+  public static let sighand = CloneFlagSet(rawValue: 0x0000_0800)
+  public static let pidfd = CloneFlagSet(rawValue: 0x0000_1000)
+  public static let ptrace = CloneFlagSet(rawValue: 0x0000_2000)
+  public static let vfork = CloneFlagSet(rawValue: 0x0000_4000)
+  public static let parent = CloneFlagSet(rawValue: 0x0000_8000)
+  public static let thread = CloneFlagSet(rawValue: 0x0001_0000)
+  public static let newNS = CloneFlagSet(rawValue: 0x0002_0000)
+  public static let sysvsem = CloneFlagSet(rawValue: 0x0004_0000)
+  public static let setTLS = CloneFlagSet(rawValue: 0x0008_0000)
+  public static let parentSetTID = CloneFlagSet(rawValue: 0x0010_0000)
+  public static let childClearTID = CloneFlagSet(rawValue: 0x0020_0000)
+  public static let untraced = CloneFlagSet(rawValue: 0x0080_0000)
+  public static let childSetTID = CloneFlagSet(rawValue: 0x0100_0000)
+  public static let newCgroup = CloneFlagSet(rawValue: 0x0200_0000)
+  public static let newUTS = CloneFlagSet(rawValue: 0x0400_0000)
+  public static let newIPC = CloneFlagSet(rawValue: 0x0800_0000)
+  public static let newUser = CloneFlagSet(rawValue: 0x1000_0000)
+  public static let newPID = CloneFlagSet(rawValue: 0x2000_0000)
+  public static let newNet = CloneFlagSet(rawValue: 0x4000_0000)
+  public static let io = CloneFlagSet(rawValue: 0x8000_0000)
+  public static let clearSighand = CloneFlagSet(rawValue: 0x1_0000_0000)
+  public static let intoCgroup = CloneFlagSet(rawValue: 0x2_0000_0000)
+}
+
+/// A task-creating call — `clone`, `clone3`, `fork` or `vfork` — with its arguments in one shape.
+public struct CloneCall: Hashable, Sendable {
+  public enum Syscall: String, Hashable, Sendable { case clone, clone3, fork, vfork }
+
+  public var syscall: Syscall
+  /// The flags without the exit signal (clone's low byte).
+  public var flags: CloneFlagSet
+  /// The signal sent to the parent when the child ends (0: none, as for threads).
+  public var exitSignal: Int32
+  /// clone3: the lowest address of the stack area; clone: the initial stack pointer (the top). nil/0: none
+  /// (the child runs on a copy of the parent's stack, as after fork).
+  public var stack: UInt64?
+  /// clone3 only: the stack area's size.
+  public var stackSize: UInt64?
+  public var tls: UInt64?
+  /// Where the kernel stores the child's tid and, with `CLONE_CHILD_CLEARTID`, clears it at exit and wakes it.
+  public var childTIDAddress: UInt64?
+  public var parentTIDAddress: UInt64?
+  /// The new task's id as returned to the parent, when the call succeeded.
+  public var newTID: Int32?
+
+  /// Reads a creation call from an event; nil if the event is not one.
+  public init?(_ event: SyscallEvent) {
+    guard let syscall = Syscall(rawValue: event.name) else { return nil }
+    self.syscall = syscall
+    switch syscall {
+    case .fork:
+      flags = []
+      exitSignal = 17  // SIGCHLD: fork() is clone(SIGCHLD)
+    case .vfork:
+      flags = [.vm, .vfork]
+      exitSignal = 17
+    case .clone:
+      // x86_64 order: flags, stack, parent_tid, child_tid, tls; strace names them (child_stack= first).
+      let raw = event.argument(named: "flags", at: 0)?.unsignedValue ?? 0
+      flags = CloneFlagSet(rawValue: raw & ~0xff)
+      exitSignal = Int32(raw & 0xff)
+      stack = event.argument(named: "child_stack", at: 1)?.unsignedValue ?? event.argument(named: "stack")?.unsignedValue
+      parentTIDAddress = Self.address(event.argument(named: "parent_tid", at: 2))
+      childTIDAddress = Self.address(event.argument(named: "child_tidptr", at: 3))
+      tls = event.argument(named: "tls", at: 4)?.unsignedValue
+    case .clone3:
+      let args = event.argument(at: 0)
+      let raw = args?.field("flags")?.unsignedValue ?? 0
+      flags = CloneFlagSet(rawValue: raw)
+      exitSignal = Int32(truncatingIfNeeded: args?.field("exit_signal")?.unsignedValue ?? 0)
+      stack = args?.field("stack")?.unsignedValue
+      stackSize = args?.field("stack_size")?.unsignedValue
+      tls = args?.field("tls")?.unsignedValue
+      childTIDAddress = Self.address(args?.field("child_tid"))
+      parentTIDAddress = Self.address(args?.field("parent_tid"))
+    }
+    if case .success(let value, _)? = event.result, value > 0 { newTID = Int32(truncatingIfNeeded: value) }
+  }
+
+  public init(
+    syscall: Syscall, flags: CloneFlagSet, exitSignal: Int32, stack: UInt64? = nil, stackSize: UInt64? = nil,
+    tls: UInt64? = nil, childTIDAddress: UInt64? = nil, parentTIDAddress: UInt64? = nil, newTID: Int32? = nil
+  ) {
+    self.syscall = syscall
+    self.flags = flags
+    self.exitSignal = exitSignal
+    self.stack = stack
+    self.stackSize = stackSize
+    self.tls = tls
+    self.childTIDAddress = childTIDAddress
+    self.parentTIDAddress = parentTIDAddress
+    self.newTID = newTID
+  }
+
+  /// All flag bits including the exit signal, as `clone(2)` takes them.
+  public var rawFlags: UInt64 { flags.rawValue | (syscall == .clone3 ? 0 : UInt64(exitSignal) & 0xff) }
+
+  /// A pointer argument as an address: strace prints `parent_tid` as `[123]` at exit (the value written), in
+  /// which case the address itself is not shown.
+  private static func address(_ value: ArgValue?) -> UInt64? {
+    guard let value else { return nil }
+    switch value {
+    case .address(let address): return address
+    case .integer(let value): return UInt64(bitPattern: value)
+    case .changed(let from, _): return address(from)
+    default: return nil
+    }
+  }
+
+  /// What the new task is, from the flags.
+  public var createsThread: Bool { flags.contains(.thread) }
+  public var isVfork: Bool { flags.contains(.vfork) }
+}

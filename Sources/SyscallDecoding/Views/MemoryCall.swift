@@ -1,0 +1,81 @@
+import TraceModel
+
+/// Protection bits (include/uapi/asm-generic/mman-common.h).
+public struct MemoryProtection: OptionSet, Hashable, Sendable {
+  public let rawValue: UInt64
+  public init(rawValue: UInt64) { self.rawValue = rawValue }
+  public static let read = MemoryProtection(rawValue: 0x1)
+  public static let write = MemoryProtection(rawValue: 0x2)
+  public static let exec = MemoryProtection(rawValue: 0x4)
+  /// `PROT_NONE`: any access faults. A guard page is a `PROT_NONE` range.
+  public static let none: MemoryProtection = []
+}
+
+/// mmap flags the lifecycle model looks at (include/uapi/linux/mman.h, asm-generic/mman*.h, x86).
+public struct MappingFlags: OptionSet, Hashable, Sendable {
+  public let rawValue: UInt64
+  public init(rawValue: UInt64) { self.rawValue = rawValue }
+  public static let shared = MappingFlags(rawValue: 0x01)
+  public static let `private` = MappingFlags(rawValue: 0x02)
+  public static let fixed = MappingFlags(rawValue: 0x10)
+  public static let anonymous = MappingFlags(rawValue: 0x20)
+  public static let growsDown = MappingFlags(rawValue: 0x0100)
+  public static let noReserve = MappingFlags(rawValue: 0x4000)
+  /// `MAP_STACK`: a hint that the mapping is a stack (glibc and most runtimes set it for thread stacks).
+  public static let stack = MappingFlags(rawValue: 0x20000)
+}
+
+/// A memory-mapping call that shapes the address space: `mmap`, `mprotect`, `munmap`, `madvise`.
+public enum MemoryCall: Hashable, Sendable {
+  /// `mmap` of `length` bytes; `address` is where the kernel put it (nil if the call failed or was not seen).
+  case map(address: UInt64?, length: UInt64, protection: MemoryProtection, flags: MappingFlags, fd: Int64)
+  case protect(address: UInt64, length: UInt64, protection: MemoryProtection)
+  case unmap(address: UInt64, length: UInt64)
+  case advise(address: UInt64, length: UInt64, advice: UInt64)
+
+  public init?(_ event: SyscallEvent) {
+    switch event.name {
+    case "mmap", "mmap2":
+      guard let length = event.argument(at: 1)?.unsignedValue else { return nil }
+      let protection = MemoryProtection(rawValue: event.argument(at: 2)?.unsignedValue ?? 0)
+      let flags = MappingFlags(rawValue: Self.bits(event.argument(at: 3), known: ["MAP_STACK": 0x20000]))
+      let fd = event.argument(at: 4)?.signedValue ?? -1
+      let address = event.result?.value.map { UInt64(bitPattern: $0) }
+      self = .map(address: address, length: length, protection: protection, flags: flags, fd: fd)
+    case "mprotect", "pkey_mprotect":
+      guard let address = event.argument(at: 0)?.unsignedValue, let length = event.argument(at: 1)?.unsignedValue
+      else { return nil }
+      self = .protect(
+        address: address, length: length,
+        protection: MemoryProtection(rawValue: event.argument(at: 2)?.unsignedValue ?? 0))
+    case "munmap":
+      guard let address = event.argument(at: 0)?.unsignedValue, let length = event.argument(at: 1)?.unsignedValue
+      else { return nil }
+      self = .unmap(address: address, length: length)
+    case "madvise":
+      guard let address = event.argument(at: 0)?.unsignedValue, let length = event.argument(at: 1)?.unsignedValue,
+        let advice = event.argument(at: 2)?.unsignedValue
+      else { return nil }
+      self = .advise(address: address, length: length, advice: advice)
+    default:
+      return nil
+    }
+  }
+
+  /// The bits of a flag argument; when a part is a name the tables do not know, keep the bits we can name.
+  static func bits(_ value: ArgValue?, known: [String: UInt64]) -> UInt64 {
+    guard let value else { return 0 }
+    if let raw = value.unsignedValue { return raw }
+    if case .symbolic(let symbolic) = value {
+      return symbolic.parts.reduce(0) { $0 | (known[$1] ?? 0) }
+    }
+    return 0
+  }
+}
+
+/// `madvise` advice values the lifecycle model names (include/uapi/asm-generic/mman-common.h).
+public enum Advice {
+  public static let dontNeed: UInt64 = 4
+  public static let free: UInt64 = 8
+  public static let guardInstall: UInt64 = 102
+}

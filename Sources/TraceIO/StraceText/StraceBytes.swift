@@ -1,0 +1,241 @@
+/// Byte-level helpers for reading strace text in place, without building a `String` per line.
+///
+/// strace writes ASCII outside quoted strings and `-y` decorations (it escapes everything else as `\ooo`), so
+/// every decision here is made on ASCII bytes; arbitrary bytes (invalid UTF-8, NUL) only ever land in values.
+typealias Bytes = UnsafeBufferPointer<UInt8>
+
+enum ASCII {
+  static let space = UInt8(ascii: " ")
+  static let tab = UInt8(ascii: "\t")
+  static let quote = UInt8(ascii: "\"")
+  static let backslash = UInt8(ascii: "\\")
+  static let comma = UInt8(ascii: ",")
+  static let equals = UInt8(ascii: "=")
+  static let openParen = UInt8(ascii: "(")
+  static let closeParen = UInt8(ascii: ")")
+  static let openBrace = UInt8(ascii: "{")
+  static let closeBrace = UInt8(ascii: "}")
+  static let openBracket = UInt8(ascii: "[")
+  static let closeBracket = UInt8(ascii: "]")
+  static let less = UInt8(ascii: "<")
+  static let greater = UInt8(ascii: ">")
+  static let dot = UInt8(ascii: ".")
+  static let colon = UInt8(ascii: ":")
+  static let minus = UInt8(ascii: "-")
+  static let plus = UInt8(ascii: "+")
+  static let pipe = UInt8(ascii: "|")
+  static let slash = UInt8(ascii: "/")
+  static let star = UInt8(ascii: "*")
+  static let tilde = UInt8(ascii: "~")
+  static let question = UInt8(ascii: "?")
+  static let zero = UInt8(ascii: "0")
+  static let nine = UInt8(ascii: "9")
+  static let x = UInt8(ascii: "x")
+  static let underscore = UInt8(ascii: "_")
+  static let percent = UInt8(ascii: "%")
+
+  @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- zero < 10 }
+
+  @inline(__always) static func isHexDigit(_ byte: UInt8) -> Bool {
+    byte &- zero < 10 || (byte | 0x20) &- UInt8(ascii: "a") < 6
+  }
+
+  @inline(__always) static func hexValue(_ byte: UInt8) -> UInt64 {
+    byte &- zero < 10 ? UInt64(byte &- zero) : UInt64((byte | 0x20) &- UInt8(ascii: "a") &+ 10)
+  }
+
+  @inline(__always) static func isIdentifierStart(_ byte: UInt8) -> Bool {
+    (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte == underscore
+  }
+
+  @inline(__always) static func isIdentifier(_ byte: UInt8) -> Bool {
+    isIdentifierStart(byte) || isDigit(byte)
+  }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+  /// True when the bytes at `offset` are `literal` (ASCII).
+  @inline(__always) func has(_ literal: StaticString, at offset: Int) -> Bool {
+    let length = literal.utf8CodeUnitCount
+    guard offset >= 0, offset + length <= count else { return false }
+    let pointer = literal.utf8Start
+    for index in 0..<length where self[offset + index] != pointer[index] { return false }
+    return true
+  }
+
+  /// True when the bytes in `range` end with `literal`.
+  @inline(__always) func hasSuffix(_ literal: StaticString, before end: Int) -> Bool {
+    has(literal, at: end - literal.utf8CodeUnitCount)
+  }
+
+  /// The first index of `byte` in `from..<to`, or nil.
+  @inline(__always) func firstIndex(of byte: UInt8, from: Int, to: Int) -> Int? {
+    var index = from
+    while index < to {
+      if self[index] == byte { return index }
+      index += 1
+    }
+    return nil
+  }
+
+  /// The last start index of `literal` whose bytes lie in `from..<to`, or nil.
+  func lastIndex(of literal: StaticString, from: Int, to: Int) -> Int? {
+    let length = literal.utf8CodeUnitCount
+    let pointer = literal.utf8Start
+    let first = pointer[0]
+    var index = to - length
+    while index >= from {
+      if self[index] == first {
+        var matched = true
+        for offset in 1..<length where self[index + offset] != pointer[offset] {
+          matched = false
+          break
+        }
+        if matched { return index }
+      }
+      index -= 1
+    }
+    return nil
+  }
+
+  /// The first start index of `literal` in `from..<to`, or nil.
+  func firstIndex(of literal: StaticString, from: Int, to: Int) -> Int? {
+    let length = literal.utf8CodeUnitCount
+    let pointer = literal.utf8Start
+    let first = pointer[0]
+    var index = from
+    while index + length <= to {
+      if self[index] == first {
+        var matched = true
+        for offset in 1..<length where self[index + offset] != pointer[offset] {
+          matched = false
+          break
+        }
+        if matched { return index }
+      }
+      index += 1
+    }
+    return nil
+  }
+
+  /// Index of the first byte at or after `index` that is not a space.
+  @inline(__always) func skipSpaces(from index: Int, to end: Int) -> Int {
+    var index = index
+    while index < end && (self[index] == ASCII.space || self[index] == ASCII.tab) { index += 1 }
+    return index
+  }
+
+  /// One past the last byte before `end` that is not a space.
+  @inline(__always) func trimSpaces(before end: Int, from start: Int) -> Int {
+    var end = end
+    while end > start && (self[end - 1] == ASCII.space || self[end - 1] == ASCII.tab) { end -= 1 }
+    return end
+  }
+
+  /// The bytes in `range` as a `String`, invalid UTF-8 repaired.
+  @inline(__always) func string(_ from: Int, _ to: Int) -> String {
+    guard to > from else { return "" }
+    return String(decoding: UnsafeBufferPointer(rebasing: self[from..<to]), as: UTF8.self)
+  }
+
+  /// A run of decimal digits at `index`: the value and the index after it. Saturates rather than traps on
+  /// absurd lengths (the input is untrusted).
+  @inline(__always) func decimal(at index: Int, to end: Int) -> (value: UInt64, end: Int)? {
+    var index = index
+    guard index < end, ASCII.isDigit(self[index]) else { return nil }
+    var value: UInt64 = 0
+    while index < end, ASCII.isDigit(self[index]) {
+      let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+      let (sum, overflow2) = times.addingReportingOverflow(UInt64(self[index] &- ASCII.zero))
+      value = overflow1 || overflow2 ? UInt64.max : sum
+      index += 1
+    }
+    return (value, index)
+  }
+
+  /// A C-style unsigned number at `index`: `0x` hexadecimal, `0` octal, or decimal.
+  func cNumber(at index: Int, to end: Int) -> (value: UInt64, end: Int, hex: Bool)? {
+    guard index < end, ASCII.isDigit(self[index]) else { return nil }
+    if self[index] == ASCII.zero, index + 1 < end, self[index + 1] | 0x20 == ASCII.x {
+      var position = index + 2
+      guard position < end, ASCII.isHexDigit(self[position]) else { return nil }
+      var value: UInt64 = 0
+      while position < end, ASCII.isHexDigit(self[position]) {
+        value = value &<< 4 | ASCII.hexValue(self[position])
+        position += 1
+      }
+      return (value, position, true)
+    }
+    if self[index] == ASCII.zero, index + 1 < end, ASCII.isDigit(self[index + 1]) {
+      var position = index + 1
+      var value: UInt64 = 0
+      while position < end, self[position] &- ASCII.zero < 8 {
+        value = value &<< 3 | UInt64(self[position] &- ASCII.zero)
+        position += 1
+      }
+      return (value, position, false)
+    }
+    guard let (value, after) = decimal(at: index, to: end) else { return nil }
+    return (value, after, false)
+  }
+}
+
+/// Decodes the body of a C-escaped string as strace prints it (`\n`, `\t`, `\"`, `\\`, `\ooo`, `\xHH`),
+/// appending the bytes to `out`. Returns the index just past the closing quote, or `end` when unterminated.
+/// `index` is the first byte after the opening quote.
+func decodeQuoted(_ bytes: Bytes, from index: Int, to end: Int, into out: inout [UInt8]) -> (end: Int, closed: Bool) {
+  var position = index
+  while position < end {
+    let byte = bytes[position]
+    if byte == ASCII.quote { return (position + 1, true) }
+    if byte != ASCII.backslash {
+      out.append(byte)
+      position += 1
+      continue
+    }
+    position += 1
+    guard position < end else { break }
+    position = decodeEscape(bytes, at: position, to: end, into: &out)
+  }
+  return (end, false)
+}
+
+/// Decodes one escape; `index` is the byte after the backslash. Returns the index after the escape.
+@inline(__always)
+func decodeEscape(_ bytes: Bytes, at index: Int, to end: Int, into out: inout [UInt8]) -> Int {
+  let byte = bytes[index]
+  switch byte {
+  case UInt8(ascii: "n"): out.append(0x0A)
+  case UInt8(ascii: "t"): out.append(0x09)
+  case UInt8(ascii: "r"): out.append(0x0D)
+  case UInt8(ascii: "v"): out.append(0x0B)
+  case UInt8(ascii: "f"): out.append(0x0C)
+  case UInt8(ascii: "a"): out.append(0x07)
+  case UInt8(ascii: "b"): out.append(0x08)
+  case UInt8(ascii: "x"):
+    var position = index + 1
+    var value: UInt8 = 0
+    var digits = 0
+    while digits < 2, position < end, ASCII.isHexDigit(bytes[position]) {
+      value = value &<< 4 | UInt8(ASCII.hexValue(bytes[position]))
+      position += 1
+      digits += 1
+    }
+    if digits == 0 { out.append(byte) }  // a lone `\x`: keep it literally
+    else { out.append(value) }
+    return position
+  case UInt8(ascii: "0")...UInt8(ascii: "7"):
+    var position = index
+    var value: UInt8 = 0
+    var digits = 0
+    while digits < 3, position < end, bytes[position] &- ASCII.zero < 8 {
+      value = value &<< 3 &+ (bytes[position] &- ASCII.zero)
+      position += 1
+      digits += 1
+    }
+    out.append(value)
+    return position
+  default: out.append(byte)  // \" \\ and anything strace never writes
+  }
+  return index + 1
+}

@@ -1,0 +1,86 @@
+/// One thing that happened to one task, as the live engine sees it or as a recorded trace shows it.
+///
+/// The live tracer and every reader produce these same values, so everything downstream (the lifecycle fold,
+/// the explainer, the renderers, the differ) is tested from files and never knows where events came from.
+public struct TraceEvent: Hashable, Sendable {
+  /// The task (thread id) the event belongs to. 0 when the source did not say (a `-f` log before any clone).
+  public var tid: Int32
+  /// The thread group (process) of the task, when the source knows it (the live engine does; strace text
+  /// does not, and the lifecycle model infers it from the clone flags).
+  public var tgid: Int32?
+  /// When it happened; for a syscall, when it returned (strace prints exit times on resumed lines).
+  public var time: TraceTime?
+  public var body: Body
+  /// Where the event came from in its input, for warnings and for `explain` to point back at the log.
+  public var origin: Origin?
+
+  public init(tid: Int32, tgid: Int32? = nil, time: TraceTime? = nil, body: Body, origin: Origin? = nil) {
+    self.tid = tid
+    self.tgid = tgid
+    self.time = time
+    self.body = body
+    self.origin = origin
+  }
+
+  public enum Body: Hashable, Sendable {
+    /// A system call: complete, or only its entry or only its exit when the source lost the other half.
+    case syscall(SyscallEvent)
+    /// A signal-delivery stop: strace's `--- SIGCHLD {si_signo=…} ---`.
+    case signal(SignalEvent)
+    /// A group-stop (`--- stopped by SIGSTOP ---`): the task stopped, nothing delivered.
+    case groupStop(signal: Int32)
+    /// The task ended with `exit`/`exit_group`: strace's `+++ exited with N +++`.
+    case exited(code: Int32)
+    /// The task was killed by a signal: `+++ killed by SIGSEGV (core dumped) +++`.
+    case killed(signal: Int32, coreDumped: Bool)
+    /// A non-leader thread `formerTID` called `execve`; the kernel gave it the leader's tid (this event's tid)
+    /// and every other thread of the group is gone. strace: `+++ superseded by execve in pid FORMER +++`;
+    /// ptrace: `PTRACE_EVENT_EXEC` with `PTRACE_GETEVENTMSG` = the former tid.
+    case execTookOver(formerTID: Int32)
+    /// The tracer attached to or detached from the task (`strace: Process N attached`).
+    case attached
+    case detached
+    /// The task switched syscall personality (`[ Process PID=N runs in 32 bit mode. ]`).
+    case personality(Architecture)
+    /// A message of the tracer itself, kept for the record (`strace: …`).
+    case tracerMessage(String)
+  }
+
+  /// Where in an input an event was read.
+  public struct Origin: Hashable, Sendable {
+    /// Index of the input file (0 for a single file; a `-ff` set numbers its files).
+    public var file: Int32
+    /// 1-based line number in that file.
+    public var line: Int
+
+    public init(file: Int32 = 0, line: Int) {
+      self.file = file
+      self.line = line
+    }
+  }
+}
+
+/// A point in time in microseconds. What the zero is depends on the source (see `TraceClock`).
+public struct TraceTime: Hashable, Comparable, Sendable {
+  public var microseconds: Int64
+
+  public init(microseconds: Int64) { self.microseconds = microseconds }
+
+  public static func < (lhs: TraceTime, rhs: TraceTime) -> Bool { lhs.microseconds < rhs.microseconds }
+}
+
+/// What a trace's timestamps count from.
+public enum TraceClock: String, Hashable, Sendable, Codable {
+  /// Microseconds since the Unix epoch (strace `-ttt`, threadtrace's own traces).
+  case epoch
+  /// Microseconds since midnight, unrolled past midnight (strace `-t`/`-tt`).
+  case timeOfDay
+  /// Microseconds since the first event (strace `-r`, summed).
+  case relative
+}
+
+/// The syscall ABI a call was made through. A 64-bit task may use the i386 ABI with `int 0x80`.
+public enum Architecture: String, Hashable, Sendable, Codable, CaseIterable {
+  case x86_64
+  case i386
+}

@@ -1,0 +1,156 @@
+import Analysis
+import ArgumentParser
+import Rendering
+import SyscallDecoding
+import TraceIO
+import TraceModel
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension ThreadTrace {
+  struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Explain a recorded trace: strace text (-f, -ff, any timestamps, -T, -y, -X) or threadtrace JSON Lines.",
+      discussion: """
+        Prints each event with a plain-language note on what the kernel did, then a summary: a tree of every \
+        task with how it was made, its stack and guard, what it shares, its name, how it ended and who joined it.
+
+        FILE may be `-` for standard input, an strace -ff directory, the -ff prefix, or several -ff files.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case text, json
+    }
+
+    @ArgumentParser.Argument(help: "The trace file(s), or - for standard input.")
+    var files: [String]
+
+    @Option(help: "Output format: the annotated text, or the JSON summary (threadtrace.summary/1).")
+    var format: Format = .text
+
+    @Flag(name: .customLong("lifecycle-only"), help: "Show only the events of the thread story (creation, stacks, registration, names, joins, exits).")
+    var lifecycleOnly = false
+
+    @Flag(name: .customLong("summary-only"), help: "Print only the lifecycle summary, not the events.")
+    var summaryOnly = false
+
+    @Flag(name: .customLong("no-summary"), help: "Print only the annotated events.")
+    var noSummary = false
+
+    @Flag(name: .customLong("full-tree"), help: "List every task in the summary tree; do not fold runs of alike tasks.")
+    var fullTree = false
+
+    @Option(name: .customLong("color"), help: "Colour: auto (a terminal without NO_COLOR), always or never.")
+    var color: ColorChoice = .auto
+
+    @Option(name: .customLong("xlat"), help: "How constants are shown: abbreviated (names), raw (numbers) or verbose (both).")
+    var xlat: XlatStyleOption = .abbreviated
+
+    func validate() throws {
+      if summaryOnly && noSummary { throw ValidationError("--summary-only and --no-summary exclude each other") }
+    }
+
+    func run() throws {
+      let showEvents = format == .text && !summaryOnly
+      let interpreted: @Sendable (Substring) -> Bool = { Lifecycle.interpretedSyscalls.contains(String($0)) }
+      let everything: @Sendable (Substring) -> Bool = { _ in true }
+      let options = StraceReadOptions(parseArguments: showEvents ? everything : interpreted)
+      let reader: any TraceReader
+      do {
+        reader = try TraceInput.open(files, options: options)
+      } catch {
+        Diagnostics.error(TerminalSafe.escape("\(error)"))
+        throw ExitCode(2)
+      }
+
+      let output = FileOutput(fd: 1)
+      let palette = Palette(enabled: format == .text && color.enabled(for: 1))
+      let eventText = EventText(palette: palette, style: xlat.style)
+      let lifecycle = Lifecycle()
+      let explainer = Explainer()
+      let progress = ProgressBar(total: reader.progress.total)
+      var warnings: [InputWarning] = []
+      var eventCount = 0
+
+      do {
+        while let event = try reader.next() {
+          eventCount += 1
+          let notes = lifecycle.apply(event)
+          if showEvents {
+            let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
+            if !lifecycleOnly || !annotations.isEmpty || !notes.isEmpty || Self.isLifecycleEvent(event) {
+              output.writeLine(eventText.line(event))
+              for annotation in annotations { output.writeLine(Self.render(annotation, palette: palette)) }
+            }
+          }
+          if eventCount & 0x3FFF == 0 {
+            report(reader.drainWarnings(), into: &warnings)
+            progress?.update(consumed: reader.progress.consumed)
+          }
+        }
+      } catch {
+        progress?.finish()
+        output.flush()
+        Diagnostics.error(TerminalSafe.escape("\(error)"))
+        throw ExitCode(2)
+      }
+      report(reader.drainWarnings(), into: &warnings)
+      progress?.finish()
+      lifecycle.finish()
+
+      switch format {
+      case .json:
+        let source = SummaryJSON.Source(
+          files: files, format: reader.header.schema, warnings: warnings, interrupted: reader.header.interrupted)
+        output.write(SummaryJSON().render(lifecycle, source: source))
+      case .text:
+        if !noSummary {
+          if showEvents { output.writeLine("") }
+          output.write(SummaryText(palette: palette, foldAlike: !fullTree).render(lifecycle))
+        }
+      }
+      output.flush()
+      if let failure = output.failure, failure != EPIPE {
+        Diagnostics.error("cannot write the output: \(String(cString: strerror(failure)))")
+        throw ExitCode(1)
+      }
+    }
+
+    /// Warnings go to standard error as they come (never into the report on standard output).
+    private func report(_ new: [InputWarning], into all: inout [InputWarning]) {
+      for warning in new { Diagnostics.warning(TerminalSafe.escape(warning.description)) }
+      all += new
+    }
+
+    static func isLifecycleEvent(_ event: TraceEvent) -> Bool {
+      switch event.body {
+      case .syscall: return false
+      case .exited, .killed, .execTookOver, .signal, .groupStop: return true
+      case .attached, .detached, .personality, .tracerMessage: return false
+      }
+    }
+
+    static func render(_ annotation: Annotation, palette: Palette) -> String {
+      let text = "       ↳ " + TerminalSafe.escape(annotation.text)
+      switch annotation.tone {
+      case .explanation: return palette.cyan(text)
+      case .kernel: return palette.blue(text)
+      case .warning: return palette.yellow(text)
+      }
+    }
+  }
+}
+
+enum XlatStyleOption: String, ExpressibleByArgument, CaseIterable {
+  case abbreviated, raw, verbose
+
+  var style: XlatStyle {
+    switch self {
+    case .abbreviated: return .abbreviated
+    case .raw: return .raw
+    case .verbose: return .verbose
+    }
+  }
+}

@@ -1,0 +1,210 @@
+import Analysis
+import SyscallDecoding
+import Testing
+import TraceModel
+
+@Suite("Lifecycle: the thread story")
+struct LifecycleTests {
+  @Test func glibcThreadIsLinkedAcrossItsSyscalls() throws {
+    let explained = try Explained(glibcThread)
+    let counts = explained.lifecycle.counts
+    #expect(counts.threads == 1 && counts.processes == 0 && counts.vforks == 0 && counts.execs == 0)
+    let thread = try #require(explained.task(tid: 101))
+    #expect(thread.kind == .thread)
+    #expect(thread.tgid == 100)
+    #expect(thread.parentTID == 100)
+    #expect(thread.creation?.syscall == .clone3)
+    #expect(thread.stack == ThreadStack(base: 0x7f00_0000_0000, size: 8 << 20, guardSize: 4096, source: .mapping))
+    #expect(thread.registrations.rseq?.length == 32)
+    #expect(thread.registrations.robustList?.head == 0x7f00_0080_09a0)
+    #expect(thread.end == .exited(code: 0, cause: .exit))
+    #expect(thread.joinedBy == TaskRecord.Join(tid: 100, id: 1, how: .futexOnChildTID))
+    let main = try #require(explained.task(tid: 100))
+    #expect(main.kind == .initial)
+    #expect(main.end == .exited(code: 0, cause: .exitGroup))
+    #expect(explained.lifecycle.processes.filter { !$0.provisional }.first?.runtimes.first?.runtime == .glibc)
+  }
+
+  @Test func guardZeroStackHasNoMprotect() throws {
+    let explained = try Explained("""
+      10 mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f1000000000
+      10 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f100003f990, parent_tid=0x7f100003f990, exit_signal=0, stack=0x7f1000000000, stack_size=0x3ff80, tls=0x7f100003f6c0} => {parent_tid=[11]}, 88) = 11
+      """)
+    #expect(explained.task(tid: 11)?.stack == ThreadStack(base: 0x7f10_0000_0000, size: 262144, guardSize: 0, source: .mapping))
+  }
+
+  @Test func cachedStackIsReused() throws {
+    let explained = try Explained(glibcThread.replacingOccurrences(of: "100 exit_group(0)                     = ?\n100 +++ exited with 0 +++", with: "") + """
+      100 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f0000800990, parent_tid=0x7f0000800990, exit_signal=0, stack=0x7f0000000000, stack_size=0x7fff80, tls=0x7f00008006c0} => {parent_tid=[102]}, 88) = 102
+      """)
+    let second = try #require(explained.task(tid: 102))
+    #expect(second.stack?.size == 8 << 20)
+    #expect(second.stack?.guardSize == 4096)
+    #expect(second.stack?.reusedFromTID == 101)
+  }
+
+  @Test func forkExecAndReap() throws {
+    let explained = try Explained("""
+      200 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f2000000a10) = 201
+      201 execve("/bin/true", ["true"], 0x7ffd00000000 /* 3 vars */) = 0
+      201 exit_group(0)                     = ?
+      201 +++ exited with 0 +++
+      200 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=201, si_uid=0, si_status=0, si_utime=0, si_stime=0} ---
+      200 wait4(201, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 201
+      """)
+    #expect(explained.lifecycle.counts.processes == 1)
+    #expect(explained.lifecycle.counts.execs == 1)
+    let child = try #require(explained.task(tid: 201))
+    #expect(child.kind == .process)
+    #expect(child.tgid == 201)
+    #expect(child.execs.map(\.path) == ["/bin/true"])
+    #expect(child.comm == "true")
+    #expect(child.joinedBy?.how == .wait)
+    #expect(child.createdByRuntime?.runtime == .glibc)
+  }
+
+  @Test func vforkAndPosixSpawnAreVforks() throws {
+    let explained = try Explained("""
+      300 mmap(NULL, 36864, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f3000000000
+      300 clone(child_stack=0x7f3000009000, flags=CLONE_VM|CLONE_VFORK|SIGCHLD) = 301
+      301 execve("/bin/true", ["true"], 0x7ffd00000000 /* 3 vars */) = 0
+      300 vfork()                           = 302
+      302 execve("/bin/true", ["true"], 0x7ffd00000000 /* 3 vars */) = 0
+      """)
+    #expect(explained.lifecycle.counts.vforks == 2)
+    #expect(explained.lifecycle.counts.execs == 2)
+    #expect(explained.task(tid: 301)?.kind == .vfork)
+    #expect(explained.task(tid: 301)?.stack == ThreadStack(base: 0x7f30_0000_0000, size: 36864, guardSize: 0, source: .mapping))
+    #expect(explained.task(tid: 302)?.kind == .vfork)
+  }
+
+  @Test func cloneWithoutVMIsAProcess() throws {
+    let explained = try Explained("""
+      400 clone(child_stack=0x7f4000010000, flags=CLONE_FILES|SIGCHLD) = 401
+      400 clone(child_stack=0x7f4000020000, flags=CLONE_VM|SIGCHLD) = 402
+      """)
+    #expect(explained.lifecycle.counts.processes == 2)
+    #expect(explained.task(tid: 401)?.kind == .process)
+    #expect(explained.task(tid: 402)?.kind == .process)
+    #expect(explained.task(tid: 402)?.stack?.source == .unmapped)
+  }
+
+  @Test func namesHoweverTheyWereSet() throws {
+    let explained = try Explained(glibcThread + """
+
+      100 openat(AT_FDCWD, "/proc/self/task/101/comm", O_RDWR) = 3
+      100 write(3, "worker-1", 8)            = 8
+      100 close(3)                          = 0
+      """)
+    #expect(explained.task(tid: 101)?.name == "worker-1")
+    #expect(explained.task(tid: 101)?.nameSource == .commWrite)
+
+    let own = try Explained("""
+      500 prctl(PR_SET_NAME, "self-named")   = 0
+      501 write(4</proc/500/task/502/comm>, "by-path\\n", 8) = 8
+      """)
+    #expect(own.task(tid: 500)?.name == "self-named")
+    #expect(own.task(tid: 500)?.nameSource == .prctl)
+  }
+
+  @Test func execFromNonLeaderThreadTakesOverTheTid() throws {
+    let explained = try Explained("""
+      600 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f6000000990, parent_tid=0x7f6000000990, exit_signal=0, stack=0x7f6000000000, stack_size=0x7fff80, tls=0x7f60000006c0} => {parent_tid=[601]}, 88) = 601
+      600 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f6000100990, parent_tid=0x7f6000100990, exit_signal=0, stack=0x7f6000100000, stack_size=0x7fff80, tls=0x7f60001006c0} => {parent_tid=[602]}, 88) = 602
+      602 execve("/bin/true", ["/bin/true"], 0x7ffc00000000 /* 35 vars */ <unfinished ...>
+      600 <... clock_nanosleep resumed> <unfinished ...>) = ?
+      601 <... pause resumed>)              = ?
+      601 +++ exited with 0 +++
+      600 +++ superseded by execve in pid 602 +++
+      600 <... execve resumed>)             = 0
+      600 exit_group(0)                     = ?
+      600 +++ exited with 0 +++
+      """)
+    let leader = try #require(explained.lifecycle.records.first)
+    #expect(leader.end == .supersededByExec(by: 602))
+    #expect(explained.task(tid: 601)?.end == .exited(code: 0, cause: .execByOtherThread(by: 602)))
+    let execer = try #require(explained.lifecycle.records.first(where: { $0.formerTID == 602 }))
+    #expect(execer.tid == 600)
+    #expect(execer.kind == .thread)
+    #expect(execer.execs.last?.succeeded == true)
+    #expect(execer.end == .exited(code: 0, cause: .exitGroup))
+    #expect(explained.lifecycle.counts.execs == 1)
+  }
+
+  @Test func childSeenBeforeItsCreatorsCloneReturnedIsAdopted() throws {
+    let explained = try Explained("""
+      700 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f7000000990, parent_tid=0x7f7000000990, exit_signal=0, stack=0x7f7000000000, stack_size=0x7fff80, tls=0x7f70000006c0} <unfinished ...>
+      701 rseq(0x7f7000000fe0, 0x20, 0, 0x53053053) = 0
+      701 exit(0)                           = ?
+      701 +++ exited with 0 +++
+      700 <... clone3 resumed> => {parent_tid=[701]}, 88) = 701
+      """)
+    let child = try #require(explained.task(tid: 701))
+    #expect(child.kind == .thread)
+    #expect(child.tgid == 700)
+    #expect(child.parentTID == 700)
+    #expect(child.registrations.rseq != nil)
+    #expect(explained.lifecycle.counts.threads == 1)
+    #expect(explained.lifecycle.processes.filter { !$0.provisional }.count == 1)
+  }
+
+  @Test func threadsKilledWithTheirProcess() throws {
+    let explained = try Explained("""
+      800 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f8000000990, parent_tid=0x7f8000000990, exit_signal=0, stack=0x7f8000000000, stack_size=0x7fff80, tls=0x7f80000006c0} => {parent_tid=[801]}, 88) = 801
+      801 --- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---
+      801 +++ killed by SIGSEGV (core dumped) +++
+      800 +++ killed by SIGSEGV (core dumped) +++
+      """)
+    #expect(explained.task(tid: 801)?.end == .killed(signal: 11, coreDumped: true))
+    #expect(explained.task(tid: 800)?.end == .killed(signal: 11, coreDumped: true))
+  }
+
+  @Test func reusedTidsGetSeparateRecords() throws {
+    let explained = try Explained("""
+      900 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f9000000a10) = 901
+      901 exit_group(3)                     = ?
+      901 +++ exited with 3 +++
+      900 wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 901
+      900 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f9000000a10) = 901
+      901 exit_group(4)                     = ?
+      901 +++ exited with 4 +++
+      """)
+    let records = explained.lifecycle.records.filter { $0.tid == 901 }
+    #expect(records.count == 2)
+    #expect(records.map(\.end) == [.exited(code: 3, cause: .exitGroup), .exited(code: 4, cause: .exitGroup)])
+    #expect(records[0].joinedBy?.how == .wait)
+    #expect(records[1].joinedBy == nil)
+  }
+
+  @Test func goThreadsAreRecognised() throws {
+    let explained = try Explained("""
+      1000 clone(child_stack=0xc000060000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_SYSVSEM|CLONE_THREAD|CLONE_SETTLS, tls=0xc000050098) = 1001
+      1001 sigaltstack({ss_sp=0xc000070000, ss_flags=0, ss_size=32768}, NULL) = 0
+      """)
+    let thread = try #require(explained.task(tid: 1001))
+    #expect(thread.createdByRuntime?.runtime == .go)
+    #expect(thread.stack?.source == .unmapped)
+    #expect(thread.registrations.signalStack?.size == 32768)
+  }
+
+  @Test func rustGuardedSignalStacks() throws {
+    var text = """
+      1101 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7fa000000990, parent_tid=0x7fa000000990, exit_signal=0, stack=0x7fa000000000, stack_size=0x7fff80, tls=0x7fa0000006c0} => {parent_tid=[1102]}, 88) = 1102
+
+      """
+    for (tid, base) in [(1101, "0x7fb000000000"), (1102, "0x7fb000100000")] {
+      let low = UInt64(base.dropFirst(2), radix: 16)!
+      text += """
+        \(tid) mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = \(base)
+        \(tid) mprotect(\(base), 4096, PROT_NONE) = 0
+        \(tid) sigaltstack({ss_sp=0x\(String(low + 4096, radix: 16)), ss_flags=0, ss_size=8192}, NULL) = 0
+
+        """
+    }
+    let explained = try Explained(text)
+    #expect(explained.task(tid: 1101)?.registrations.signalStack?.guardSize == 4096)
+    #expect(explained.task(tid: 1102)?.registrations.signalStack?.size == 8192)
+    let runtimes = explained.lifecycle.processes.flatMap(\.runtimes).map(\.runtime)
+    #expect(runtimes.contains(.rust))
+  }
+}
