@@ -5,7 +5,7 @@ import Testing
 
 /// Every literal in the tables against the value the C headers on this machine give the same name (Debian 12:
 /// linux-libc-dev 6.1, glibc 2.36). The tables are newer than those headers, so some names are missing here; the
-/// missing ones must be exactly `knownMissing`, so that a misspelt name cannot pass as "missing".
+/// missing ones must be among `knownMissing`, so that a misspelt name cannot pass as "missing".
 struct HeaderConformanceTests {
   struct Row: Sendable, CustomTestStringConvertible {
     let table: String
@@ -114,7 +114,8 @@ struct HeaderConformanceTests {
     let missing = Set(Self.rows.filter { Self.headerValue($0.name) == nil }.map(\.name))
     print("Names the headers here lack: \(missing.sorted().joined(separator: " "))")
     #expect(missing.subtracting(Self.knownMissing).sorted() == [], "missing from the headers, not expected")
-    #expect(Self.knownMissing.subtracting(missing).sorted() == [], "expected missing, but the headers have them")
+    // Newer kernel headers (a later linux-libc-dev) may define more of the known-missing names: that only
+    // means more rows are checked, never fewer.
   }
 
   @Test func lookupRejectsUnknownNames() {

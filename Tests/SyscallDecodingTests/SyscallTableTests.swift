@@ -7,7 +7,7 @@ import TraceModel
 
 /// The generated syscall tables against libseccomp, the library the engine's seccomp filter is built with.
 struct SyscallTableTests {
-  /// The rows added by hand because libseccomp 2.5.4 does not know them (Scripts/generate-syscall-tables.c).
+  /// The rows added by hand because libseccomp 2.5.4 does not know them (scripts/generate-syscall-tables.c).
   static let addedByHand: [Architecture: [Int32]] = [
     .x86_64: [335, 336] + Array(457...471),
     .i386: Array(457...471),

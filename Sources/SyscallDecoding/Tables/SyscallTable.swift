@@ -2,7 +2,7 @@ import TraceModel
 
 /// Syscall names and numbers for x86_64 and for i386 (the 32-bit compat ABI an x86_64 kernel also runs), as
 /// libseccomp names them, plus the syscalls newer than libseccomp 2.5.4 added by hand. The rows are generated into
-/// `SyscallTable+x86_64.swift` and `SyscallTable+i386.swift` by `Scripts/generate-syscall-tables.sh`.
+/// `SyscallTable+x86_64.swift` and `SyscallTable+i386.swift` by `scripts/generate-syscall-tables.sh`.
 public enum SyscallTable {
   /// The name of syscall `number` in `architecture`, or nil when that number is not a syscall there.
   public static func name(of number: Int32, in architecture: Architecture) -> String? {

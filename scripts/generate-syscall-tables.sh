@@ -5,7 +5,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cc -std=c11 -Wall -Wextra -Werror -o "$work/generate" "$root/Scripts/generate-syscall-tables.c" -lseccomp
+cc -std=c11 -Wall -Wextra -Werror -o "$work/generate" "$root/scripts/generate-syscall-tables.c" -lseccomp
 for arch in x86_64 i386; do
   "$work/generate" "$arch" > "$work/SyscallTable+$arch.swift"
   mv "$work/SyscallTable+$arch.swift" "$root/Sources/SyscallDecoding/Tables/SyscallTable+$arch.swift"
