@@ -2,81 +2,111 @@ import Analysis
 import SyscallDecoding
 import TraceModel
 
-/// The lifecycle summary as the `threadtrace.summary/1` JSON document of DESIGN.md §4 (documented field by
-/// field in docs/summary-format.md). Fields are only ever added, never removed or renamed.
-public struct SummaryJSON {
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes the lifecycle summary as the `threadtrace.summary/1` document (docs/summary-format.md). Records
+/// arrive one at a time as the lifecycle model finishes them (`add`), so a trace with millions of tasks needs
+/// memory for its live tasks only: finished records wait in a spool, in memory while small, then in an
+/// unlinked temporary file. `finish` writes the document with one line per process and per task.
+/// Fields are only ever added within `threadtrace.summary/1`, never removed or renamed.
+public final class SummaryJSON {
   public struct Source: Sendable {
     public var files: [String]
     public var format: String
     public var warnings: [InputWarning]
+    public var warningsTotal: Int
     public var interrupted: Bool
 
-    public init(files: [String], format: String, warnings: [InputWarning] = [], interrupted: Bool = false) {
+    public init(files: [String], format: String, warnings: [InputWarning] = [], warningsTotal: Int? = nil, interrupted: Bool = false) {
       self.files = files
       self.format = format
       self.warnings = warnings
+      self.warningsTotal = warningsTotal ?? warnings.count
       self.interrupted = interrupted
     }
   }
 
+  private let tasks = Spool()
+  private let processes = Spool()
+
   public init() {}
 
-  public func render(_ lifecycle: Lifecycle, source: Source) -> String {
-    var json = JSONBuilder()
-    json.beginObject()
-    json.field("schema", "threadtrace.summary/1")
-    json.beginObject("source")
-    json.beginArray("files")
-    for file in source.files { json.element(file) }
-    json.endArray()
-    json.field("format", source.format)
-    json.field("interrupted", source.interrupted)
-    json.beginArray("warnings")
-    for warning in source.warnings.prefix(1000) { json.element(warning.description) }
-    json.endArray()
-    json.field("warnings_total", source.warnings.count)
-    json.endObject()
-
-    let counts = lifecycle.counts
-    json.beginObject("counts")
-    json.field("threads", counts.threads)
-    json.field("processes", counts.processes)
-    json.field("vforks", counts.vforks)
-    json.field("execs", counts.execs)
-    json.field("tasks", counts.tasks)
-    json.field("failed_creations", counts.failedCreations)
-    json.field("failed_execs", counts.failedExecs)
-    json.field("syscalls", counts.syscalls)
-    json.endObject()
-
-    json.beginArray("processes")
-    for process in lifecycle.processes where !process.provisional {
-      json.beginObject()
-      json.field("tgid", process.tgid)
-      json.field("program", process.program)
-      json.beginArray("runtimes")
-      for fingerprint in process.runtimes {
-        json.beginObject()
-        json.field("runtime", fingerprint.runtime.rawValue)
-        json.beginArray("evidence")
-        for item in fingerprint.evidence { json.element(item) }
-        json.endArray()
-        json.endObject()
-      }
-      json.endArray()
-      json.endObject()
-    }
-    json.endArray()
-
-    json.beginArray("tasks")
-    for record in lifecycle.records { task(record, lifecycle: lifecycle, into: &json) }
-    json.endArray()
-    json.endObject()
-    return json.text + "\n"
+  public func add(task record: TaskRecord) {
+    var json = JSONBytes(capacity: 1024)
+    Self.encode(record, into: &json)
+    tasks.append(json.bytes, order: record.id)
   }
 
-  private func task(_ record: TaskRecord, lifecycle: Lifecycle, into json: inout JSONBuilder) {
-    json.beginObject()
+  public func add(process record: Lifecycle.ProcessRecord) {
+    guard !record.provisional else { return }
+    var json = JSONBytes(capacity: 256)
+    json.openObject()
+    json.field("tgid", record.tgid)
+    json.field("program", record.program)
+    json.openArray("runtimes")
+    for fingerprint in record.runtimes {
+      json.openObject()
+      json.field("runtime", fingerprint.runtime.rawValue)
+      json.openArray("evidence")
+      for item in fingerprint.evidence { json.element(item) }
+      json.closeArray()
+      json.closeObject()
+    }
+    json.closeArray()
+    json.closeObject()
+    processes.append(json.bytes, order: record.id)
+  }
+
+  /// Writes the whole document through `write`, in pieces.
+  public func finish(counts: Lifecycle.Counts, source: Source, write: ([UInt8]) -> Void) {
+    var head = JSONBytes(capacity: 4096)
+    head.raw("{\n  ")
+    head.field("schema", "threadtrace.summary/1")
+    head.nextLine()
+    head.openObject("source")
+    head.openArray("files")
+    for file in source.files { head.element(file) }
+    head.closeArray()
+    head.field("format", source.format)
+    head.field("interrupted", source.interrupted)
+    head.openArray("warnings")
+    for warning in source.warnings.prefix(1000) { head.element(warning.description) }
+    head.closeArray()
+    head.field("warnings_total", source.warningsTotal)
+    head.closeObject()
+    head.nextLine()
+    head.openObject("counts")
+    head.field("threads", counts.threads)
+    head.field("processes", counts.processes)
+    head.field("vforks", counts.vforks)
+    head.field("execs", counts.execs)
+    head.field("tasks", counts.tasks)
+    head.field("failed_creations", counts.failedCreations)
+    head.field("failed_execs", counts.failedExecs)
+    head.field("syscalls", counts.syscalls)
+    head.closeObject()
+    head.raw(",\n  \"processes\": [")
+    write(head.bytes)
+    processes.drain(separator: ",", write: write)
+    write(Array("\n  ],\n  \"tasks\": [".utf8))
+    tasks.drain(separator: ",", write: write)
+    write(Array("\n  ]\n}\n".utf8))
+  }
+
+  /// The summary of a lifecycle that kept every record (no sink).
+  public static func render(_ lifecycle: Lifecycle, source: Source) -> String {
+    let summary = SummaryJSON()
+    for process in lifecycle.processes { summary.add(process: process) }
+    for record in lifecycle.records { summary.add(task: record) }
+    var text: [UInt8] = []
+    summary.finish(counts: lifecycle.counts, source: source) { text += $0 }
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  static func encode(_ record: TaskRecord, into json: inout JSONBytes) {
+    json.openObject()
     json.field("id", record.id)
     json.field("tid", record.tid)
     json.field("tgid", record.tgid)
@@ -86,28 +116,30 @@ public struct SummaryJSON {
     json.field("former_tid", record.formerTID)
     if let call = record.creation {
       json.field("created_by", call.syscall.rawValue)
-      json.beginArray("clone_flags")
-      for name in CloneFlags.table.parts(call.flags.rawValue) where call.flags.rawValue != 0 { json.element(name) }
-      json.endArray()
+      json.openArray("clone_flags")
+      if call.flags.rawValue != 0 {
+        for name in CloneFlags.table.parts(call.flags.rawValue) { json.element(name) }
+      }
+      json.closeArray()
       json.field("exit_signal", call.exitSignal == 0 ? nil : Signals.name(of: call.exitSignal) ?? String(call.exitSignal))
       json.hexField("tls", call.flags.contains(.setTLS) ? call.tls : nil)
       json.hexField("child_tid_address", call.flags.contains(.childClearTID) ? call.childTIDAddress : nil)
-      json.beginObject("resources")
-      for (resource, mode) in ResourceSharing(call).modes { json.field(resource.rawValue, mode.rawValue) }
-      json.endObject()
+      json.openObject("resources")
+      for (resource, mode) in ResourceSharing(call).modes { json.field(resource.jsonKey, mode.rawValue) }
+      json.closeObject()
     } else {
       json.null("created_by")
-      json.beginArray("clone_flags")
-      json.endArray()
+      json.openArray("clone_flags")
+      json.closeArray()
     }
     if let stack = record.stack {
-      json.beginObject("stack")
+      json.openObject("stack")
       json.hexField("base", stack.base)
       json.field("size", stack.size)
       json.field("guard_size", stack.guardSize)
       json.field("source", stack.source.rawValue)
       json.field("reused_from", stack.reusedFromTID)
-      json.endObject()
+      json.closeObject()
     } else {
       json.null("stack")
     }
@@ -115,22 +147,22 @@ public struct SummaryJSON {
     json.field("name_source", record.nameSource?.rawValue)
     json.field("comm", record.comm)
     registrations(record.registrations, into: &json)
-    json.beginArray("execs")
+    json.openArray("execs")
     for exec in record.execs {
-      json.beginObject()
+      json.openObject()
       json.field("path", exec.path)
       json.field("ok", exec.succeeded)
       json.field("errno", exec.errno.flatMap { ErrnoNames.name(of: $0) })
-      json.endObject()
+      json.closeObject()
     }
-    json.endArray()
+    json.closeArray()
     exit(record.end, into: &json)
     if let join = record.joinedBy {
-      json.beginObject("joined_by")
+      json.openObject("joined_by")
       json.field("tid", join.tid)
       json.field("id", join.id)
       json.field("how", join.how.rawValue)
-      json.endObject()
+      json.closeObject()
     } else {
       json.null("joined_by")
     }
@@ -138,46 +170,46 @@ public struct SummaryJSON {
     json.field("syscalls", record.syscallCount)
     json.field("first_seen_us", record.firstSeen?.microseconds)
     json.field("last_seen_us", record.lastSeen?.microseconds)
-    json.endObject()
+    json.closeObject()
   }
 
-  private func registrations(_ registrations: Registrations, into json: inout JSONBuilder) {
+  private static func registrations(_ registrations: Registrations, into json: inout JSONBytes) {
     if let rseq = registrations.rseq {
-      json.beginObject("rseq")
+      json.openObject("rseq")
       json.hexField("address", rseq.address)
       json.field("length", rseq.length)
       json.hexField("signature", rseq.signature)
-      json.endObject()
+      json.closeObject()
     } else {
       json.null("rseq")
     }
     if let robust = registrations.robustList {
-      json.beginObject("robust_list")
+      json.openObject("robust_list")
       json.hexField("head", robust.head)
       json.field("length", robust.length)
-      json.endObject()
+      json.closeObject()
     } else {
       json.null("robust_list")
     }
     if let stack = registrations.signalStack {
-      json.beginObject("sigaltstack")
+      json.openObject("sigaltstack")
       json.hexField("base", stack.base)
       json.field("size", stack.size)
       json.field("guard_size", stack.guardSize)
       json.field("disabled", stack.disabled)
-      json.endObject()
+      json.closeObject()
     } else {
       json.null("sigaltstack")
     }
     json.field("affinity", registrations.affinity)
   }
 
-  private func exit(_ end: TaskRecord.End?, into json: inout JSONBuilder) {
+  private static func exit(_ end: TaskRecord.End?, into json: inout JSONBytes) {
     guard let end else {
       json.null("exit")
       return
     }
-    json.beginObject("exit")
+    json.openObject("exit")
     switch end {
     case .exited(let code, let cause):
       json.field("code", code)
@@ -199,6 +231,101 @@ public struct SummaryJSON {
     case .supersededByExec(let by):
       json.field("superseded_by", by)
     }
-    json.endObject()
+    json.closeObject()
+  }
+}
+
+extension ResourceSharing.Resource {
+  /// The key in the JSON summary (StaticString, so the encoder copies it without building a String).
+  var jsonKey: StaticString {
+    switch self {
+    case .addressSpace: return "address_space"
+    case .fileDescriptors: return "file_descriptors"
+    case .filesystemInfo: return "fs_info"
+    case .signalHandlers: return "signal_handlers"
+    case .threadGroup: return "thread_group"
+    case .semaphoreUndo: return "sysv_sem_undo"
+    case .namespaces: return "namespaces"
+    case .tls: return "tls"
+    case .ioContext: return "io_context"
+    }
+  }
+}
+
+/// Finished JSON objects waiting for the end of the input: kept in memory, sorted by id at the end, while they
+/// are few; past `memoryLimit` bytes spilled to an unlinked temporary file, in the order they came.
+final class Spool {
+  private var memory: [UInt8] = []
+  private var entries: [(order: Int, start: Int, end: Int)] = []
+  private var file: UnsafeMutablePointer<FILE>?
+  private let memoryLimit: Int
+
+  init(memoryLimit: Int = 8 << 20) { self.memoryLimit = memoryLimit }
+
+  deinit { if let file { fclose(file) } }
+
+  func append(_ object: [UInt8], order: Int) {
+    if let file {
+      write(object, to: file)
+      return
+    }
+    entries.append((order, memory.count, memory.count + object.count))
+    memory += object
+    if memory.count > memoryLimit, let spill = tmpfile() {
+      file = spill
+      for entry in entries { write(Array(memory[entry.start..<entry.end]), to: spill) }
+      memory = []
+      entries = []
+    }
+  }
+
+  private func write(_ object: [UInt8], to file: UnsafeMutablePointer<FILE>) {
+    var line = object
+    line.append(0x0A)
+    _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+  }
+
+  /// Hands every object to `write`, each on its own line after `separator`, and empties the spool.
+  func drain(separator: String, write: ([UInt8]) -> Void) {
+    var first = true
+    let lead = Array("\n    ".utf8)
+    let between = Array(separator.utf8) + lead
+    if let file {
+      fflush(file)
+      rewind(file)
+      var buffer = [UInt8](repeating: 0, count: 1 << 16)
+      var pending: [UInt8] = []
+      while true {
+        let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        if count <= 0 { break }
+        pending += buffer[0..<count]
+        var chunk: [UInt8] = []
+        var lineStart = 0
+        for index in 0..<pending.count where pending[index] == 0x0A {
+          chunk += first ? lead : between
+          first = false
+          chunk += pending[lineStart..<index]
+          lineStart = index + 1
+        }
+        pending.removeFirst(lineStart)
+        if !chunk.isEmpty { write(chunk) }
+      }
+      fclose(file)
+      self.file = nil
+      return
+    }
+    var chunk: [UInt8] = []
+    for entry in entries.sorted(by: { $0.order < $1.order }) {
+      chunk += first ? lead : between
+      first = false
+      chunk += memory[entry.start..<entry.end]
+      if chunk.count > 1 << 16 {
+        write(chunk)
+        chunk = []
+      }
+    }
+    if !chunk.isEmpty { write(chunk) }
+    memory = []
+    entries = []
   }
 }

@@ -76,10 +76,10 @@ struct ExplainCommandTests {
     let log = Fixtures.data("strace/fork_exec.f-o.strace")
     let piped = try Command.run(["explain", "--format", "json", "-"], stdin: log)
     #expect(piped.status == 0)
-    #expect(piped.output.contains("\"processes\": 1"))
+    #expect(piped.output.contains("\"processes\":1"))
     let directory = try Command.run(["explain", "--format", "json", "fixtures/strace/default_threads.ff-tt"])
     #expect(directory.status == 0)
-    #expect(directory.output.contains("\"threads\": 4"))
+    #expect(directory.output.contains("\"threads\":4"))
   }
 
   @Test(arguments: [
@@ -107,7 +107,7 @@ struct ExplainCommandTests {
     let result = try Command.run(["explain", "--format", "json", "fixtures/strace/edge/malformed-line.strace"])
     #expect(result.status == 0)
     #expect(result.stderr.contains("malformed-line.strace:6:"), "stderr: \(result.stderr)")
-    #expect(result.output.contains("\"schema\": \"threadtrace.summary/1\""))
+    #expect(result.output.contains("\"schema\":\"threadtrace.summary/1\""))
   }
 
   @Test func terminalEscapesNeverReachTheTerminalRaw() throws {

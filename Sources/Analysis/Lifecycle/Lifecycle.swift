@@ -6,11 +6,22 @@ import TraceModel
 ///
 /// Memory grows with tasks (a record each) and with live address spaces, never with the number of events.
 public final class Lifecycle {
-  /// Every task seen, by record id - 1 (ids are 1-based, in order of first sight).
-  public private(set) var records: [TaskRecord] = []
-  /// Every process (thread group lifetime) seen, with its program and runtime fingerprints.
-  public private(set) var processes: [ProcessRecord] = []
   public private(set) var counts = Counts()
+
+  /// Records not yet handed to the sink (all of them when there is no sink), by id.
+  private var store: [Int: TaskBox] = [:]
+  private var nextRecordID = 1
+  /// Thread groups not yet handed to the sink (all of them when there is no sink), by id.
+  private var processStore: [Int: ProcessState] = [:]
+  private var nextProcessID = 1
+  /// Where finished records go when the caller streams them (`nil`: keep every record for `records`).
+  private let taskSink: ((TaskRecord) -> Void)?
+  private let processSink: ((ProcessRecord) -> Void)?
+  /// Records that can no longer change, handed to the sink at the start of the next event (the explainer
+  /// still reads them for the event that finished them).
+  private var finishedIDs: [Int] = []
+  /// Provisional thread groups that ended, with the event count then (see `settleEndedProvisional`).
+  private var endedProvisional: [(ProcessState, Int)] = []
 
   /// Live tasks by current tid.
   private var live: [Int32: LiveTask] = [:]
@@ -18,20 +29,56 @@ public final class Lifecycle {
   private var latestRecordByTID: [Int32: Int] = [:]
   /// Tasks that appeared with no creating call yet: either present before the trace began, or children whose
   /// first stop came before the parent's clone returned. A later clone returning their tid adopts them.
-  private var unclaimed: [Int32: Int] = [:]
+  private var unclaimed: [Int32: (id: Int, process: ProcessState)] = [:]
   /// Counts events, to order a task's last activity against other tasks' ends.
   private var eventSerial = 0
 
-  public init() {}
+  /// Keeps every record, for `records` and `processes` (the text summary, tests).
+  public init() {
+    taskSink = nil
+    processSink = nil
+  }
+
+  /// Streams records: each task record goes to `taskSink` once nothing can change it any more (its thread group
+  /// ended and, for a process, it was reaped or its parent ended), each process record when its group ends.
+  /// Memory then grows with live tasks, not with the length of the trace.
+  public init(taskSink: @escaping (TaskRecord) -> Void, processSink: @escaping (ProcessRecord) -> Void) {
+    self.taskSink = taskSink
+    self.processSink = processSink
+  }
+
+  /// Every task record still held (every task, when there is no sink), in order of first sight.
+  public var records: [TaskRecord] { store.values.map(\.record).sorted { $0.id < $1.id } }
+
+  /// Every thread group still held (every one, when there is no sink), in order of first sight.
+  public var processes: [ProcessRecord] { processStore.values.map(\.record).sorted { $0.id < $1.id } }
 
   /// The syscalls whose arguments the fold reads. A reader may skip parsing the arguments of every other call
   /// (they are still counted), which is what makes a large log fast to summarise.
-  public static let interpretedSyscalls: Set<String> = [
-    "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group", "mmap", "mmap2", "mprotect",
-    "pkey_mprotect", "munmap", "madvise", "set_robust_list", "rseq", "futex", "futex_time64", "futex_waitv",
-    "sigaltstack", "prctl", "set_tid_address", "arch_prctl", "sched_setaffinity", "open", "openat", "write",
-    "pwrite64", "close", "kill", "tkill", "tgkill", "wait4", "waitpid", "waitid",
-  ]
+  public static let interpretedSyscalls: Set<String> = Set(familyByName.keys)
+
+  /// The families of calls the fold reads, looked up once per event (a `switch` over names would compare
+  /// strings one by one for every uninterpreted call).
+  enum Family {
+    case creation, memory, registration, naming, futex, exec, exit, exitGroup, wait, signalSend
+  }
+
+  static let familyByName: [String: Family] = {
+    var table: [String: Family] = [:]
+    for name in ["clone", "clone3", "fork", "vfork"] { table[name] = .creation }
+    for name in ["mmap", "mmap2", "mprotect", "pkey_mprotect", "munmap", "madvise"] { table[name] = .memory }
+    for name in ["rseq", "set_robust_list", "set_tid_address", "arch_prctl", "sched_setaffinity", "sigaltstack"] {
+      table[name] = .registration
+    }
+    for name in ["prctl", "open", "openat", "write", "pwrite64", "close"] { table[name] = .naming }
+    for name in ["futex", "futex_time64", "futex_waitv"] { table[name] = .futex }
+    for name in ["execve", "execveat"] { table[name] = .exec }
+    table["exit"] = .exit
+    table["exit_group"] = .exitGroup
+    for name in ["wait4", "waitpid", "waitid"] { table[name] = .wait }
+    for name in ["kill", "tkill", "tgkill"] { table[name] = .signalSend }
+    return table
+  }()
 
   public struct Counts: Hashable, Sendable {
     /// Successful creations of each kind.
@@ -57,29 +104,27 @@ public final class Lifecycle {
     public var provisional: Bool = false
   }
 
-  /// The record of task `id`.
-  public func record(_ id: Int) -> TaskRecord { records[id - 1] }
+  /// The record of task `id`. Records named by the notes of the event just applied are always held.
+  public func record(_ id: Int) -> TaskRecord {
+    store[id]?.record ?? TaskRecord(id: id, tid: 0, tgid: 0, kind: .initial)
+  }
 
   /// The live record for `tid`, if that tid is alive now.
-  public func liveRecord(tid: Int32) -> TaskRecord? {
-    live[tid].map { records[$0.recordID - 1] }
-  }
+  public func liveRecord(tid: Int32) -> TaskRecord? { live[tid]?.box.record }
 
-  /// The most recent record for `tid`, alive or not.
+  /// The most recent record for `tid`, alive or not, while it is held.
   public func latestRecord(tid: Int32) -> TaskRecord? {
-    latestRecordByTID[tid].map { records[$0 - 1] }
+    latestRecordByTID[tid].flatMap { store[$0]?.record }
   }
 
-  /// The process record of a task.
-  public func processRecord(ofTask id: Int) -> ProcessRecord? {
-    for process in processes.reversed() where process.tgid == records[id - 1].tgid { return process }
-    return nil
-  }
+  private func box(_ id: Int) -> TaskBox? { store[id] }
 
   // MARK: - Applying events
 
   @discardableResult
   public func apply(_ event: TraceEvent) -> [LifecycleNote] {
+    if !endedProvisional.isEmpty { settleEndedProvisional() }
+    if !finishedIDs.isEmpty { handOverFinished() }
     let task = liveTask(for: event.tid, time: event.time, tgid: event.tgid)
     eventSerial += 1
     defer { task.lastEventSerial = eventSerial }
@@ -92,8 +137,9 @@ public final class Lifecycle {
     case .syscall(let call):
       counts.syscalls += 1
       update(task) { $0.syscallCount += 1 }
-      task.lastSyscall = call.name
-      applySyscall(call, task: task, event: event, notes: &notes)
+      let family = Self.familyByName[call.name]
+      task.lastSyscall = family
+      if let family { applySyscall(call, family: family, task: task, event: event, notes: &notes) }
     case .exited(let code):
       let cause = exitCause(of: task)
       end(task, .exited(code: code, cause: cause), notes: &notes)
@@ -111,49 +157,133 @@ public final class Lifecycle {
   public func finish() {
     // Tasks no clone ever claimed were there before the trace began (attach), or their creator's clone was
     // not in the trace: they are processes or threads of their own as first filed.
-    for id in unclaimed.values {
-      for index in processes.indices where processes[index].tgid == records[id - 1].tgid {
-        processes[index].provisional = false
-      }
+    let unclaimedIDs = Set(unclaimed.values.map(\.id))
+    for process in processStore.values where process.record.provisional {
+      if process.recordIDs.contains(where: unclaimedIDs.contains) { process.record.provisional = false }
     }
+    for (process, _) in endedProvisional { finishGroup(process) }
+    endedProvisional.removeAll()
     unclaimed.removeAll()
+    guard taskSink != nil else { return }
+    handOverFinished()
+    for id in store.keys.sorted() { finishedIDs.append(id) }
+    handOverFinished()
+    for id in processStore.keys.sorted() { handOverProcess(id) }
   }
 
-  // MARK: - Tasks
+  /// Hands finished records to the sink and forgets them.
+  private func handOverFinished() {
+    guard let taskSink else {
+      finishedIDs.removeAll()
+      return
+    }
+    for id in finishedIDs {
+      guard let box = store.removeValue(forKey: id) else { continue }
+      if latestRecordByTID[box.record.tid] == id { latestRecordByTID[box.record.tid] = nil }
+      if unclaimed[box.record.tid]?.id == id { unclaimed[box.record.tid] = nil }
+      taskSink(box.record)
+    }
+    finishedIDs.removeAll()
+  }
+
+  private func handOverProcess(_ id: Int) {
+    guard let processSink, let process = processStore.removeValue(forKey: id) else { return }
+    if !process.record.provisional { processSink(process.record) }
+  }
+
+  /// A process was reaped by `parent`: if its group already ended, its record is final now (otherwise
+  /// `groupEnded` sees the join when it comes).
+  private func markReaped(_ id: Int, by parent: ProcessState) {
+    guard let index = parent.unreapedChildren.firstIndex(of: id) else { return }
+    parent.unreapedChildren.remove(at: index)
+    finishedIDs.append(id)
+  }
+
+  /// A thread group ended: its threads can change no more; its process record waits to be reaped.
+  private func groupEnded(_ process: ProcessState) {
+    process.ended = true
+    if process.record.provisional {
+      // Its first task may still be claimed by a clone that returns later (the child ran, and even ended,
+      // before its parent's clone returned): decide once enough of the trace has gone by.
+      endedProvisional.append((process, eventSerial))
+      return
+    }
+    finishGroup(process)
+  }
+
+  private func finishGroup(_ process: ProcessState) {
+    guard !process.recordIDs.isEmpty else {
+      processStore[process.record.id] = nil
+      return
+    }
+    process.record.provisional = false
+    for id in process.recordIDs where id != process.representativeID { finishedIDs.append(id) }
+    if let representative = process.representativeID {
+      let reaped = store[representative]?.record.joinedBy != nil
+      if reaped || process.parent?.ended ?? true {
+        finishedIDs.append(representative)
+      } else {
+        process.parent?.unreapedChildren.append(representative)
+      }
+    }
+    // This group can reap nobody any more.
+    finishedIDs += process.unreapedChildren
+    process.unreapedChildren.removeAll()
+    handOverProcess(process.record.id)
+  }
+
+  /// Ended provisional groups older than this many events are taken as what they look like: no clone
+  /// returning their tid is coming.
+  private static let adoptionHorizon = 50_000
+
+  private func settleEndedProvisional() {
+    while let (process, serial) = endedProvisional.first, eventSerial - serial > Self.adoptionHorizon {
+      endedProvisional.removeFirst()
+      if process.record.provisional && !process.recordIDs.isEmpty { finishGroup(process) }
+    }
+  }
 
   private func liveTask(for tid: Int32, time: TraceTime?, tgid: Int32?) -> LiveTask {
     if let task = live[tid] { return task }
     // Until a clone claims it, a task seen for the first time is filed as a process of its own, provisionally:
     // the record is dropped if it turns out to be a thread of its creator's group. Even the first task of a
     // trace may be a child: readers emit a split clone at its resume line, after the child's first events.
-    let process = ProcessState(tgid: tgid ?? tid, id: newProcessRecord(tgid: tgid ?? tid, provisional: true))
-    let id = newRecord(tid: tid, tgid: process.tgid, kind: .initial)
-    let task = LiveTask(recordID: id, process: process, addressSpace: AddressSpace(), files: FileTable())
+    let process = newProcess(tgid: tgid ?? tid, provisional: true)
+    let box = newRecord(tid: tid, tgid: process.tgid, kind: .initial)
+    let id = box.record.id
+    process.recordIDs.append(id)
+    process.representativeID = id
+    let task = LiveTask(box: box, process: process, addressSpace: AddressSpace(), files: FileTable())
     process.members.insert(tid)
     live[tid] = task
-    unclaimed[tid] = id
+    unclaimed[tid] = (id, process)
     return task
   }
 
-  private func newRecord(tid: Int32, tgid: Int32, kind: TaskRecord.Kind) -> Int {
-    let id = records.count + 1
-    records.append(TaskRecord(id: id, tid: tid, tgid: tgid, kind: kind))
+  private func newRecord(tid: Int32, tgid: Int32, kind: TaskRecord.Kind) -> TaskBox {
+    let id = nextRecordID
+    nextRecordID += 1
+    let box = TaskBox(TaskRecord(id: id, tid: tid, tgid: tgid, kind: kind))
+    store[id] = box
     latestRecordByTID[tid] = id
     counts.tasks += 1
-    return id
+    return box
   }
 
-  private func newProcessRecord(tgid: Int32, provisional: Bool = false) -> Int {
-    processes.append(ProcessRecord(id: processes.count + 1, tgid: tgid, provisional: provisional))
-    return processes.count
+  private func newProcess(tgid: Int32, provisional: Bool = false, parent: ProcessState? = nil) -> ProcessState {
+    let process = ProcessState(ProcessRecord(id: nextProcessID, tgid: tgid, provisional: provisional))
+    nextProcessID += 1
+    process.parent = parent
+    processStore[process.record.id] = process
+    return process
   }
 
   private func update(_ task: LiveTask, _ body: (inout TaskRecord) -> Void) {
-    body(&records[task.recordID - 1])
+    body(&task.box.record)
   }
 
   private func addEvidence(_ fingerprint: RuntimeFingerprint, to process: ProcessState) {
-    var runtimes = processes[process.id - 1].runtimes
+    var runtimes = process.record.runtimes
     if let index = runtimes.firstIndex(where: { $0.runtime == fingerprint.runtime }) {
       for item in fingerprint.evidence where !runtimes[index].evidence.contains(item) && runtimes[index].evidence.count < 4 {
         runtimes[index].evidence.append(item)
@@ -161,22 +291,24 @@ public final class Lifecycle {
     } else {
       runtimes.append(fingerprint)
     }
-    processes[process.id - 1].runtimes = runtimes
+    process.record.runtimes = runtimes
   }
 
   // MARK: - Syscalls
 
-  private func applySyscall(_ call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout [LifecycleNote]) {
-    switch call.name {
-    case "clone", "clone3", "fork", "vfork":
+  private func applySyscall(
+    _ call: SyscallEvent, family: Family, task: LiveTask, event: TraceEvent, notes: inout [LifecycleNote]
+  ) {
+    switch family {
+    case .creation:
       if let clone = CloneCall(call) { applyCreation(clone, call: call, task: task, event: event, notes: &notes) }
-    case "mmap", "mmap2", "mprotect", "pkey_mprotect", "munmap", "madvise":
+    case .memory:
       if let memory = MemoryCall(call) { applyMemory(memory, task: task, notes: &notes) }
-    case "rseq", "set_robust_list", "set_tid_address", "arch_prctl", "sched_setaffinity", "sigaltstack":
+    case .registration:
       if call.result?.isSuccess ?? false, let registration = RegistrationCall(call) {
         applyRegistration(registration, task: task, call: call, notes: &notes)
       }
-    case "prctl", "open", "openat", "write", "pwrite64", "close":
+    case .naming:
       if let naming = NamingCall(call) { applyNaming(naming, task: task, notes: &notes) }
       if call.name != "write", call.name != "pwrite64", call.name != "close", call.result?.isSuccess ?? false,
         let path = call.argument(at: call.name == "open" ? 0 : 1)?.stringValue?.lossyText,
@@ -184,21 +316,23 @@ public final class Lifecycle {
       {
         addEvidence(fingerprint, to: task.process)
       }
-    case "futex", "futex_time64":
+    case .futex:
       if let futex = FutexCall(call) { applyFutex(futex, call: call, task: task, notes: &notes) }
-    case "execve", "execveat":
+    case .exec:
       applyExec(call, task: task, event: event, notes: &notes)
-    case "exit", "exit_group":
-      if let exit = ExitCall(call), exit.wholeGroup {
-        let tid = records[task.recordID - 1].tid
+    case .exit:
+      break
+    case .exitGroup:
+      if ExitCall(call) != nil {
+        let tid = task.box.record.tid
         task.process.exitGroupBy = tid
         explainEarlierExits(in: task.process, since: task.lastEventSerial, as: .groupExit(by: tid), notes: &notes)
       }
-    case "wait4", "waitpid", "waitid":
+    case .wait:
       if let wait = WaitCall(call), let reaped = wait.reaped, let target = latestRecordByTID[reaped] {
-        records[target - 1].joinedBy = .init(
-          tid: records[task.recordID - 1].tid, id: task.recordID, how: .wait)
+        store[target]?.record.joinedBy = .init(tid: task.box.record.tid, id: task.recordID, how: .wait)
         notes.append(.reaped(target: target))
+        markReaped(target, by: task.process)
       }
     default:
       break
@@ -215,7 +349,7 @@ public final class Lifecycle {
       return
     }
     guard let childTID = clone.newTID else { return }
-    let parent = records[task.recordID - 1]
+    let parent = task.box.record
     let kind: TaskRecord.Kind =
       clone.flags.contains(.thread) ? .thread : clone.flags.contains(.vfork) ? .vfork : .process
     switch kind {
@@ -228,10 +362,17 @@ public final class Lifecycle {
     // The child may already be known: its first events came before this clone returned (the kernel does not
     // order a new task's first stop after its parent's clone event), possibly even its exit.
     let child: LiveTask
-    if let earlyID = unclaimed.removeValue(forKey: childTID) {
+    if let (earlyID, provisional) = unclaimed.removeValue(forKey: childTID) {
       let early = live[childTID].flatMap { $0.recordID == earlyID ? $0 : nil }
-      child = early ?? LiveTask(recordID: earlyID, process: task.process, addressSpace: task.addressSpace, files: task.files)
-      child.process.members.remove(childTID)
+      let earlyBox = early?.box ?? store[earlyID] ?? newRecord(tid: childTID, tgid: childTID, kind: kind)
+      child = early ?? LiveTask(box: earlyBox, process: task.process, addressSpace: task.addressSpace, files: task.files)
+      provisional.members.remove(childTID)
+      provisional.recordIDs.removeAll { $0 == earlyID }
+      if provisional.representativeID == earlyID { provisional.representativeID = nil }
+      if provisional.recordIDs.isEmpty {
+        processStore[provisional.record.id] = nil
+        endedProvisional.removeAll { $0.0 === provisional }
+      }
       notes.append(.adopted(record: earlyID))
     } else {
       if let previous = live[childTID] {
@@ -240,8 +381,8 @@ public final class Lifecycle {
         live[childTID] = nil
         previous.process.members.remove(childTID)
       }
-      let id = newRecord(tid: childTID, tgid: childTID, kind: kind)
-      child = LiveTask(recordID: id, process: task.process, addressSpace: task.addressSpace, files: task.files)
+      let box = newRecord(tid: childTID, tgid: childTID, kind: kind)
+      child = LiveTask(box: box, process: task.process, addressSpace: task.addressSpace, files: task.files)
       live[childTID] = child
     }
 
@@ -249,10 +390,12 @@ public final class Lifecycle {
     if kind == .thread {
       child.process = task.process
     } else {
-      child.process = ProcessState(tgid: childTID, id: newProcessRecord(tgid: childTID))
-      processes[child.process.id - 1].program = processes[task.process.id - 1].program
+      child.process = newProcess(tgid: childTID, parent: task.process)
+      child.process.record.program = task.process.record.program
+      child.process.representativeID = child.recordID
     }
-    if records[child.recordID - 1].end == nil { child.process.members.insert(childTID) }
+    child.process.recordIDs.append(child.recordID)
+    if child.box.record.end == nil { child.process.members.insert(childTID) }
     child.addressSpace = clone.flags.contains(.vm) ? task.addressSpace : task.addressSpace.copy()
     child.files = clone.flags.contains(.files) ? task.files : task.files.copy()
 
@@ -280,6 +423,8 @@ public final class Lifecycle {
       stackNote = stack
       update(child) { $0.stack = stack }
     }
+    // A child that already ended before this clone returned holds no address space.
+    if child.box.record.end != nil { child.release() }
     notes.append(.created(record: child.recordID))
     if let stackNote { notes.append(.stackAssigned(record: child.recordID, stack: stackNote)) }
   }
@@ -308,7 +453,7 @@ public final class Lifecycle {
       base: layout.base, size: layout.accessible, guardSize: layout.lowGuard, source: .mapping)
     if let previous = space.stackUsers[layout.mappingID], previous != recordID {
       stack.reusedFromID = previous
-      stack.reusedFromTID = records[previous - 1].tid
+      stack.reusedFromTID = store[previous]?.record.tid
     }
     space.stackUsers[layout.mappingID] = recordID
     return stack
@@ -360,13 +505,13 @@ public final class Lifecycle {
       update(task) { $0.registrations.threadPointer = base }
     case .affinity(let target, let cpus):
       let targetID = target == 0 ? task.recordID : live[target]?.recordID
-      if let targetID { records[targetID - 1].registrations.affinity = cpus }
+      if let targetID { store[targetID]?.record.registrations.affinity = cpus }
     case .signalStack(let base, let size, let disable):
       var stack = Registrations.SignalStack(base: base, size: size, guardSize: nil, disabled: disable)
       if !disable, let base, let layout = task.addressSpace.layout(containing: base), layout.base + layout.lowGuard == base {
         stack.guardSize = layout.lowGuard
       }
-      if disable, let existing = records[task.recordID - 1].registrations.signalStack {
+      if disable, let existing = task.box.record.registrations.signalStack {
         stack = existing
         stack.disabled = true
       }
@@ -403,16 +548,17 @@ public final class Lifecycle {
     switch target {
     case .thread(let tid): return tid
     case .processLeader(let pid): return pid ?? caller.process.tgid
-    case .caller: return records[caller.recordID - 1].tid
+    case .caller: return caller.box.record.tid
     }
   }
 
   private func setName(_ id: Int, _ name: String, source: TaskRecord.NameSource, notes: inout [LifecycleNote]) {
-    records[id - 1].name = name
-    records[id - 1].nameSource = source
-    records[id - 1].comm = name
+    guard let box = store[id] else { return }
+    box.record.name = name
+    box.record.nameSource = source
+    box.record.comm = name
     notes.append(.named(record: id, name: name, source: source))
-    if let fingerprint = RuntimeFingerprint.fromThreadName(name), let task = live[records[id - 1].tid] {
+    if let fingerprint = RuntimeFingerprint.fromThreadName(name), let task = live[box.record.tid] {
       addEvidence(fingerprint, to: task.process)
     }
   }
@@ -430,7 +576,7 @@ public final class Lifecycle {
     default: completed = false
     }
     if completed {
-      records[target - 1].joinedBy = .init(tid: records[task.recordID - 1].tid, id: task.recordID, how: .futexOnChildTID)
+      store[target]?.record.joinedBy = .init(tid: task.box.record.tid, id: task.recordID, how: .futexOnChildTID)
     }
     notes.append(.joinWait(target: target, completed: completed))
   }
@@ -447,7 +593,7 @@ public final class Lifecycle {
       counts.failedExecs += 1
     default:
       // No return: the exec is still pending (another thread's exec may take over), or the log ended.
-      task.process.execBy = records[task.recordID - 1].tid
+      task.process.execBy = task.box.record.tid
       update(task) { $0.execs.append(record) }
       return
     }
@@ -458,8 +604,8 @@ public final class Lifecycle {
       task.files = task.files.copy()
       task.process.execBy = nil
       let program = exec.path
-      processes[task.process.id - 1].program = program
-      processes[task.process.id - 1].runtimes = []
+      task.process.record.program = program
+      task.process.record.runtimes = []
       if let program, let fingerprint = RuntimeFingerprint.fromPath(program) {
         addEvidence(fingerprint, to: task.process)
       }
@@ -484,10 +630,10 @@ public final class Lifecycle {
   // MARK: - Ends
 
   private func exitCause(of task: LiveTask) -> TaskRecord.ExitCause {
-    let tid = records[task.recordID - 1].tid
+    let tid = task.box.record.tid
     switch task.lastSyscall {
-    case "exit": return .exit
-    case "exit_group": return .exitGroup
+    case .exit?: return .exit
+    case .exitGroup?: return .exitGroup
     default: break
     }
     if let by = task.process.execBy, by != tid { return .execByOtherThread(by: by) }
@@ -496,7 +642,7 @@ public final class Lifecycle {
   }
 
   private func end(_ task: LiveTask, _ end: TaskRecord.End, notes: inout [LifecycleNote]) {
-    let tid = records[task.recordID - 1].tid
+    let tid = task.box.record.tid
     // mm_release() clears and wakes clear_child_tid only while other tasks still use the memory; the last one
     // leaving an address space has nobody to wake.
     let othersShareMemory = task.addressSpace.users > 1
@@ -510,6 +656,7 @@ public final class Lifecycle {
     live[tid] = nil
     task.process.members.remove(tid)
     update(task) { $0.endedThreadGroup = task.process.members.isEmpty }
+    if task.process.members.isEmpty { groupEnded(task.process) }
     notes.append(.ended(record: task.recordID))
   }
 
@@ -520,9 +667,9 @@ public final class Lifecycle {
     in process: ProcessState, since serial: Int, as cause: TaskRecord.ExitCause, notes: inout [LifecycleNote]
   ) {
     var explained: [Int] = []
-    for id in process.unexplainedExits where records[id - 1].endSerial > serial {
-      if case .exited(let code, .unknown)? = records[id - 1].end {
-        records[id - 1].end = .exited(code: code, cause: cause)
+    for id in process.unexplainedExits where (store[id]?.record.endSerial ?? 0) > serial {
+      if case .exited(let code, .unknown)? = store[id]?.record.end {
+        store[id]?.record.end = .exited(code: code, cause: cause)
         explained.append(id)
       }
     }
@@ -531,7 +678,7 @@ public final class Lifecycle {
   }
 
   private func takeOver(leader: LiveTask, formerTID: Int32, notes: inout [LifecycleNote]) {
-    let leaderTID = records[leader.recordID - 1].tid
+    let leaderTID = leader.box.record.tid
     guard let thread = live[formerTID], formerTID != leaderTID else { return }
     explainEarlierExits(
       in: thread.process, since: thread.lastEventSerial, as: .execByOtherThread(by: formerTID), notes: &notes)
@@ -555,7 +702,9 @@ public final class Lifecycle {
 
 /// The state the fold keeps for a task while it lives.
 final class LiveTask {
-  let recordID: Int
+  /// The task's record, shared with the fold's store so updates need no lookup.
+  let box: TaskBox
+  var recordID: Int { box.record.id }
   var process: ProcessState
   /// Counted in the address space's `users`, as the kernel counts `mm_users`.
   var addressSpace: AddressSpace {
@@ -565,11 +714,11 @@ final class LiveTask {
     }
   }
   var files: FileTable
-  var lastSyscall: String?
+  var lastSyscall: Lifecycle.Family?
   var lastEventSerial = 0
 
-  init(recordID: Int, process: ProcessState, addressSpace: AddressSpace, files: FileTable) {
-    self.recordID = recordID
+  init(box: TaskBox, process: ProcessState, addressSpace: AddressSpace, files: FileTable) {
+    self.box = box
     self.process = process
     self.addressSpace = addressSpace
     self.files = files
@@ -579,14 +728,27 @@ final class LiveTask {
   /// The task is gone: it no longer uses its address space.
   func release() { addressSpace.users -= 1 }
 
-  func tid(in records: [TaskRecord]) -> Int32 { records[recordID - 1].tid }
 }
 
 /// A thread group while it lives.
+/// A task record behind a reference, so that the live task and the store share one copy.
+final class TaskBox {
+  var record: TaskRecord
+  init(_ record: TaskRecord) { self.record = record }
+}
+
 final class ProcessState {
-  let tgid: Int32
-  /// Index + 1 into `Lifecycle.processes`.
-  let id: Int
+  var record: Lifecycle.ProcessRecord
+  var tgid: Int32 { record.tgid }
+  /// Every task record of this thread group lifetime.
+  var recordIDs: [Int] = []
+  /// The record that stands for the process (its first task): the one a parent reaps.
+  var representativeID: Int?
+  /// The thread group that created this one (nil for a task present when the trace began).
+  var parent: ProcessState?
+  var ended = false
+  /// Children that ended and wait to be reaped (by `wait4`) before their records are final.
+  var unreapedChildren: [Int] = []
   var members: Set<Int32> = []
   /// A thread of the group called `exit_group`: the others' exits follow from it.
   var exitGroupBy: Int32?
@@ -596,10 +758,7 @@ final class ProcessState {
   /// Threads that ended with no call of their own to explain it (see `explainEarlierExits`).
   var unexplainedExits: [Int] = []
 
-  init(tgid: Int32, id: Int) {
-    self.tgid = tgid
-    self.id = id
-  }
+  init(_ record: Lifecycle.ProcessRecord) { self.record = record }
 }
 
 /// The part of a file descriptor table the fold follows: descriptors open on a `comm` file.

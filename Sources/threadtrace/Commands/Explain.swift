@@ -54,9 +54,7 @@ extension ThreadTrace {
 
     func run() throws {
       let showEvents = format == .text && !summaryOnly
-      let interpreted: @Sendable (Substring) -> Bool = { Lifecycle.interpretedSyscalls.contains(String($0)) }
-      let everything: @Sendable (Substring) -> Bool = { _ in true }
-      let options = StraceReadOptions(parseArguments: showEvents ? everything : interpreted)
+      let options: StraceReadOptions = showEvents ? .all : .parsingArguments(of: Lifecycle.interpretedSyscalls)
       let reader: any TraceReader
       do {
         reader = try TraceInput.open(files, options: options)
@@ -68,7 +66,12 @@ extension ThreadTrace {
       let output = FileOutput(fd: 1)
       let palette = Palette(enabled: format == .text && color.enabled(for: 1))
       let eventText = EventText(palette: palette, style: xlat.style)
-      let lifecycle = Lifecycle()
+      // The JSON summary streams finished records out of the fold, so memory follows live tasks only; the text
+      // tree needs every record at the end.
+      let summary = SummaryJSON()
+      let lifecycle =
+        format == .json
+        ? Lifecycle(taskSink: { summary.add(task: $0) }, processSink: { summary.add(process: $0) }) : Lifecycle()
       let explainer = Explainer()
       let progress = ProgressBar(total: reader.progress.total)
       var warnings: [InputWarning] = []
@@ -104,7 +107,7 @@ extension ThreadTrace {
       case .json:
         let source = SummaryJSON.Source(
           files: files, format: reader.header.schema, warnings: warnings, interrupted: reader.header.interrupted)
-        output.write(SummaryJSON().render(lifecycle, source: source))
+        summary.finish(counts: lifecycle.counts, source: source) { output.write(bytes: $0) }
       case .text:
         if !noSummary {
           if showEvents { output.writeLine("") }

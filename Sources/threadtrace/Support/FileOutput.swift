@@ -23,6 +23,11 @@ final class FileOutput {
     if buffer.count >= capacity { flush() }
   }
 
+  func write(bytes: [UInt8]) {
+    buffer += bytes
+    if buffer.count >= capacity { flush() }
+  }
+
   func writeLine(_ text: String) {
     write(text)
     buffer.append(0x0A)
