@@ -137,6 +137,7 @@ public final class SummaryJSON {
       json.hexField("base", stack.base)
       json.field("size", stack.size)
       json.field("guard_size", stack.guardSize)
+      json.field("runtime_guard_size", stack.runtimeGuardSize)
       json.field("source", stack.source.rawValue)
       json.field("reused_from", stack.reusedFromTID)
       json.closeObject()

@@ -133,6 +133,7 @@ public struct SummaryText {
     case .cloneArguments, .mapping:
       var text = "stack " + (stack.size.map(Self.size) ?? "?")
       if let guardSize = stack.guardSize { text += guardSize == 0 ? " no guard" : " + \(Self.size(guardSize)) guard" }
+      if let runtimeGuard = stack.runtimeGuardSize { text += ", runtime guard \(Self.size(runtimeGuard))" }
       if let previous = stack.reusedFromTID { text += " (reused from \(previous))" }
       return text
     }

@@ -131,6 +131,18 @@ struct ExplainRuleTests {
       ]),
     Case(
       rule: "ThreadStackRule",
+      input: """
+        1 mmap(NULL, 1048576, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f459c6fe000
+        1 clone3({flags=\(threadFlags), child_tid=0x7f459c7fd990, parent_tid=0x7f459c7fd990, exit_signal=0, stack=0x7f459c6fe000, stack_size=0xffd00, tls=0x7f459c7fd6c0} => {parent_tid=[2]}, 88) = 2
+        2 mmap(0x7f459c6fe000, 16384, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, -1, 0) = 0x7f459c6fe000
+        2 mprotect(0x7f459c6fe000, 16384, PROT_NONE) = 0
+        """,
+      expected: [
+        "maps 1 MiB read-write for a stack (MAP_STACK) with no guard page below it",
+        "makes the lowest 16 KiB of thread 2's stack PROT_NONE after it started: a guard zone of the runtime's own (the JVM's yellow and red pages)",
+      ]),
+    Case(
+      rule: "ThreadStackRule",
       input: "1 mmap(NULL, 36864, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f3000000000",
       expected: ["maps 36 KiB read-write for a stack (MAP_STACK) with no guard page below it"]),
     Case(

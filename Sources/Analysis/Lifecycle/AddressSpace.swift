@@ -51,9 +51,15 @@ final class AddressSpace {
   }
 
   @discardableResult
-  func map(start: UInt64, length: UInt64, protection: MemoryProtection, stackHint: Bool) -> Int {
+  func map(start: UInt64, length: UInt64, protection: MemoryProtection, stackHint: Bool, fixed: Bool = false) -> Int {
     let end = start &+ pageAlign(length)
     guard end > start else { return 0 }
+    // A MAP_FIXED mapping inside one existing mapping replaces its pages in place (how HotSpot lays out the
+    // guard zones of a thread stack): keep it part of that mapping, so the stack stays one extent.
+    if fixed, let layout = layout(containing: start), end <= layout.end {
+      protect(start: start, length: end - start, protection: protection)
+      return layout.mappingID
+    }
     remove(start, end)  // MAP_FIXED replaces whatever was there
     let id = nextMappingID
     nextMappingID += 1

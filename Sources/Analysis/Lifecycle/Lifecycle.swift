@@ -312,7 +312,7 @@ public final class Lifecycle {
       if let naming = NamingCall(call) { applyNaming(naming, task: task, notes: &notes) }
       if call.name != "write", call.name != "pwrite64", call.name != "close", call.result?.isSuccess ?? false,
         let path = call.argument(at: call.name == "open" ? 0 : 1)?.stringValue?.lossyText,
-        let fingerprint = RuntimeFingerprint.fromPath(path)
+        let fingerprint = RuntimeFingerprint.fromOpenedFile(path)
       {
         addEvidence(fingerprint, to: task.process)
       }
@@ -464,12 +464,16 @@ public final class Lifecycle {
     switch memory {
     case .map(let address, let length, let protection, let flags, let fd):
       guard let address, flags.contains(.anonymous) || fd < 0 else { return }
-      space.map(start: address, length: length, protection: protection, stackHint: flags.contains(.stack))
+      if protection == .none, flags.contains(.fixed) { noteRuntimeGuard(at: address, length: length, in: space, notes: &notes) }
+      space.map(
+        start: address, length: length, protection: protection, stackHint: flags.contains(.stack),
+        fixed: flags.contains(.fixed))
       if flags.contains(.stack) {
         notes.append(.stackReserved(base: address, length: length, accessible: protection != .none))
       }
     case .protect(let address, let length, let protection):
       guard space.regionIndex(containing: address) != nil else { return }
+      if protection == .none { noteRuntimeGuard(at: address, length: length, in: space, notes: &notes) }
       space.protect(start: address, length: length, protection: protection)
       if protection != .none, let layout = space.layout(containing: address), layout.stackHint,
         layout.lowGuard > 0, layout.base + layout.lowGuard == address
@@ -488,6 +492,17 @@ public final class Lifecycle {
         notes.append(.stackReleased(owner: owner, unmapped: false))
       }
     }
+  }
+
+  /// A runtime making the low end of a thread's stack inaccessible after the thread started: its own guard
+  /// zone (HotSpot gives its threads no glibc guard and protects yellow/red pages itself).
+  private func noteRuntimeGuard(at address: UInt64, length: UInt64, in space: AddressSpace, notes: inout [LifecycleNote]) {
+    guard let layout = space.layout(containing: address), layout.base + layout.lowGuard == address,
+      let owner = space.stackUsers[layout.mappingID], let box = store[owner], box.record.stack != nil
+    else { return }
+    let size = max(box.record.stack?.runtimeGuardSize ?? 0, length)
+    box.record.stack?.runtimeGuardSize = size
+    notes.append(.runtimeGuard(owner: owner, size: size))
   }
 
   private func applyRegistration(
@@ -606,7 +621,7 @@ public final class Lifecycle {
       let program = exec.path
       task.process.record.program = program
       task.process.record.runtimes = []
-      if let program, let fingerprint = RuntimeFingerprint.fromPath(program) {
+      if let program, let fingerprint = RuntimeFingerprint.fromProgram(program) {
         addEvidence(fingerprint, to: task.process)
       }
       update(task) { recordValue in

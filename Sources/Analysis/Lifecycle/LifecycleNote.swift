@@ -16,6 +16,8 @@ public enum LifecycleNote: Hashable, Sendable {
   case stackGuardLaidOut(base: UInt64, guardSize: UInt64, usable: UInt64)
   /// The creating call's stack was matched to a mapping (or only known from its arguments).
   case stackAssigned(record: Int, stack: ThreadStack)
+  /// A runtime made the low end of task `owner`'s stack inaccessible after the task started (its own guard).
+  case runtimeGuard(owner: Int, size: UInt64)
   /// A registration call of the task itself (rseq, robust list, TLS …).
   case registered(record: Int)
   /// The task's alternate signal stack, with the guard found below it.

@@ -38,7 +38,8 @@ public struct RuntimeFingerprint: Hashable, Sendable {
     case .clone where flags.subtracting(.setTLS) == goThread:
       return RuntimeFingerprint(
         .go, evidence: ["clone without CLONE_PARENT_SETTID/CLONE_CHILD_CLEARTID (Go's newosproc)"])
-    case .clone where flags == [.vm, .vfork] && call.exitSignal == 17:
+    case .clone where flags == [.vm, .vfork] && call.exitSignal == 17,
+      .clone3 where flags == [.vm, .vfork] && call.exitSignal == 17:
       return RuntimeFingerprint(.glibc, evidence: ["clone(CLONE_VM|CLONE_VFORK|SIGCHLD) on its own stack (posix_spawn)"])
     case .clone where flags == [.childSetTID, .childClearTID] && call.exitSignal == 17:
       return RuntimeFingerprint(.glibc, evidence: ["clone(CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD) (glibc fork)"])
@@ -47,13 +48,22 @@ public struct RuntimeFingerprint: Hashable, Sendable {
     }
   }
 
-  /// Runtime hints in a path a process opened or executed.
-  static func fromPath(_ path: String) -> RuntimeFingerprint? {
+  /// Runtime hints in the program a process runs.
+  static func fromProgram(_ path: String) -> RuntimeFingerprint? {
+    let file = path.split(separator: "/").last.map(String.init) ?? path
+    if file.hasPrefix("python3") || file == "python" { return RuntimeFingerprint(.cpython, evidence: ["runs \(path)"]) }
+    if file == "java" { return RuntimeFingerprint(.jvm, evidence: ["runs \(path)"]) }
+    return nil
+  }
+
+  /// Runtime hints in a file a process opened.
+  static func fromOpenedFile(_ path: String) -> RuntimeFingerprint? {
     let file = path.split(separator: "/").last.map(String.init) ?? path
     if file == "libjvm.so" { return RuntimeFingerprint(.jvm, evidence: ["loads \(path)"]) }
     if file.hasPrefix("libpython3") { return RuntimeFingerprint(.cpython, evidence: ["loads \(path)"]) }
-    if file.hasPrefix("python3") || file == "python" { return RuntimeFingerprint(.cpython, evidence: ["runs \(path)"]) }
-    if file == "java" { return RuntimeFingerprint(.jvm, evidence: ["runs \(path)"]) }
+    if file == "threading.py" || file.hasPrefix("threading.cpython") {
+      return RuntimeFingerprint(.cpython, evidence: ["imports \(path)"])
+    }
     if file.hasPrefix("ld-musl") || file.hasPrefix("libc.musl") { return RuntimeFingerprint(.musl, evidence: ["loads \(path)"]) }
     return nil
   }

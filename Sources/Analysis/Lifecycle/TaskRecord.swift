@@ -128,6 +128,9 @@ public struct ThreadStack: Hashable, Sendable {
   public var size: UInt64?
   /// The inaccessible (`PROT_NONE`) part below the usable part; 0 when there is none.
   public var guardSize: UInt64?
+  /// Bytes at the low end of the stack a runtime made inaccessible after the thread started (the JVM's guard
+  /// zones), beyond `guardSize`; nil when none.
+  public var runtimeGuardSize: UInt64?
   /// Where the size came from.
   public var source: Source
   /// The id of an earlier task that ran on the same mapping (a stack cached and reused by glibc).

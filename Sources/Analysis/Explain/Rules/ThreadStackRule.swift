@@ -11,6 +11,8 @@ struct ThreadStackRule: ExplainRule {
         return note(accessible ? Message.mappedUsable(length) : Message.reserved(length))
       case .stackGuardLaidOut(_, let guardSize, let usable):
         return note(Message.guardLaidOut(usable: usable, guardSize: guardSize))
+      case .runtimeGuard(let owner, let size):
+        return note(Message.runtimeGuard(lifecycle.record(owner).tid, size))
       default:
         return nil
       }
@@ -26,6 +28,10 @@ extension ThreadStackRule {
 
     static func mappedUsable(_ length: UInt64) -> String {
       "maps \(Format.size(length)) read-write for a stack (MAP_STACK) with no guard page below it"
+    }
+
+    static func runtimeGuard(_ tid: Int32, _ size: UInt64) -> String {
+      "makes the lowest \(Format.size(size)) of thread \(tid)'s stack PROT_NONE after it started: a guard zone of the runtime's own (the JVM's yellow and red pages)"
     }
 
     static func guardLaidOut(usable: UInt64, guardSize: UInt64) -> String {
