@@ -20,7 +20,7 @@ struct ExplainRuleTests {
     Case(
       rule: "TaskCreationRule", input: glibcThread,
       expected: [
-        "creates thread 101 in process 100, running on a 8 MiB stack above a 4 KiB guard (mapping at 0x7f0000000000)",
+        "creates thread 101 in process 100, running on an 8 MiB stack above a 4 KiB guard (mapping at 0x7f0000000000)",
         "when it exits the kernel zeroes its tid at 0x7f0000800990 and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on",
       ]),
     Case(
@@ -73,9 +73,9 @@ struct ExplainRuleTests {
       input: glibcThread.replacingOccurrences(of: "100 exit_group(0)                     = ?\n100 +++ exited with 0 +++", with: "")
         + "\n100 clone3({flags=\(threadFlags), child_tid=0x7f0000800990, parent_tid=0x7f0000800990, exit_signal=0, stack=0x7f0000000000, stack_size=0x7fff80, tls=0x7f00008006c0} => {parent_tid=[102]}, 88) = 102",
       expected: [
-        "creates thread 101 in process 100, running on a 8 MiB stack above a 4 KiB guard (mapping at 0x7f0000000000)",
+        "creates thread 101 in process 100, running on an 8 MiB stack above a 4 KiB guard (mapping at 0x7f0000000000)",
         "when it exits the kernel zeroes its tid at 0x7f0000800990 and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on",
-        "creates thread 102 in process 100, running on a 8 MiB stack above a 4 KiB guard (mapping at 0x7f0000000000)",
+        "creates thread 102 in process 100, running on an 8 MiB stack above a 4 KiB guard (mapping at 0x7f0000000000)",
         "reuses the stack of exited thread 101: glibc caches thread stacks instead of unmapping them",
         "when it exits the kernel zeroes its tid at 0x7f0000800990 and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on",
       ]),
@@ -163,7 +163,7 @@ struct ExplainRuleTests {
         1 sigaltstack({ss_sp=0xc000070000, ss_flags=0, ss_size=32768}, NULL) = 0
         """,
       expected: [
-        "installs a 8 KiB alternate signal stack at 0x7fb000001000: handlers registered with SA_ONSTACK run there, even after the normal stack overflowed, with a 4 KiB PROT_NONE guard below it",
+        "installs an 8 KiB alternate signal stack at 0x7fb000001000: handlers registered with SA_ONSTACK run there, even after the normal stack overflowed, with a 4 KiB PROT_NONE guard below it",
         "turns its alternate signal stack off (SS_DISABLE), as done before freeing it",
         "installs a 32 KiB alternate signal stack at 0xc000070000: handlers registered with SA_ONSTACK run there, even after the normal stack overflowed",
       ]),

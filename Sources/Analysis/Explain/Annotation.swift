@@ -89,6 +89,14 @@ enum Format {
     return "\(bytes) bytes"
   }
 
+  /// "a" or "an" before a number as read aloud: an 8 MiB, an 11 KiB, an 18 KiB, an 80 KiB, an 11000; a 16 KiB.
+  static func article(_ text: String) -> String {
+    let digits = text.prefix { $0.isNumber }
+    let lead = digits.count % 3 == 0 ? 3 : digits.count % 3
+    let group = digits.prefix(lead)
+    return group.hasPrefix("8") || group == "11" || group == "18" ? "an" : "a"
+  }
+
   static func address(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
   static func list(_ items: [String]) -> String {

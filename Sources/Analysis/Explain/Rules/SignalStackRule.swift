@@ -18,7 +18,8 @@ extension SignalStackRule {
     static let disabled = "turns its alternate signal stack off (SS_DISABLE), as done before freeing it"
 
     static func installed(size: UInt64?, base: UInt64?, guardSize: UInt64?) -> String {
-      let what = "installs a \(size.map(Format.size) ?? "?") alternate signal stack at \(base.map(Format.address) ?? "?"): handlers registered with SA_ONSTACK run there, even after the normal stack overflowed"
+      let sizeText = size.map(Format.size) ?? "?"
+      let what = "installs \(Format.article(sizeText)) \(sizeText) alternate signal stack at \(base.map(Format.address) ?? "?"): handlers registered with SA_ONSTACK run there, even after the normal stack overflowed"
       guard let guardSize, guardSize > 0 else { return what }
       return what + ", with a \(Format.size(guardSize)) PROT_NONE guard below it"
     }

@@ -50,12 +50,12 @@ extension TaskCreationRule {
         let size = stack.size.map(Format.size) ?? "?"
         let base = stack.base.map(Format.address) ?? "?"
         if let guardSize = stack.guardSize, guardSize > 0 {
-          return "running on a \(size) stack above a \(Format.size(guardSize)) guard (mapping at \(base))"
+          return "running on \(Format.article(size)) \(size) stack above \(Format.article(Format.size(guardSize))) \(Format.size(guardSize)) guard (mapping at \(base))"
         }
-        return "running on a \(size) stack with no guard page below it (mapping at \(base))"
+        return "running on \(Format.article(size)) \(size) stack with no guard page below it (mapping at \(base))"
       case .cloneArguments:
         let size = stack.size.map(Format.size) ?? "?"
-        return "running on a \(size) stack at \(stack.base.map(Format.address) ?? "?") (mapped before the trace began)"
+        return "running on \(Format.article(size)) \(size) stack at \(stack.base.map(Format.address) ?? "?") (mapped before the trace began)"
       case .unmapped:
         return "running on a stack the trace never saw mapped (inside memory the runtime manages, as Go's are)"
       }
