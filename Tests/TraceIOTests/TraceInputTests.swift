@@ -138,4 +138,58 @@ import TraceModel
     #expect(error.kind == .unrecognizedFormat)
     #expect(error.reason == "no strace -ff files (NAME.<pid>) in this directory")
   }
+
+  // MARK: LineSource
+
+  /// Every line `source` hands out, with the number it gave each.
+  private func lines(_ source: LineSource) throws -> [(Int, String)] {
+    var lines: [(Int, String)] = []
+    while let line = try source.withNextLine({ String(decoding: $0, as: UTF8.self) }) {
+      lines.append((source.lineNumber, line))
+    }
+    return lines
+  }
+
+  private func lineSource(_ text: String, chunkSize: Int, limit: Int) -> LineSource {
+    let path = StraceTest.temporaryFile(Array(text.utf8))
+    let fd = open(path, O_RDONLY)
+    unlink(path)
+    return LineSource(fileDescriptor: fd, name: "lines", ownsDescriptor: true, chunkSize: chunkSize, maximumLineLength: limit)
+  }
+
+  @Test func anOverlongLineIsDroppedCountedAndRecordedOnce() throws {
+    // The long line spans many buffer-fulls of the 16-byte limit: still one record, and the lines after it
+    // keep their true numbers.
+    let source = lineSource("one\n" + String(repeating: "x", count: 100) + "\nthree\r\nfour", chunkSize: 8, limit: 16)
+    let read = try lines(source)
+    #expect(read.map(\.0) == [1, 3, 4])
+    #expect(read.map(\.1) == ["one", "three", "four"])
+    #expect(source.overlongLines == [2])
+    #expect(source.lastLineWasUnterminated)
+    #expect(source.consumed == Int64(4 + 101 + 7 + 4))
+  }
+
+  @Test func anOverlongLastLineWithoutNewlineIsDropped() throws {
+    let source = lineSource("one\n" + String(repeating: "y", count: 40), chunkSize: 16, limit: 16)
+    let read = try lines(source)
+    #expect(read.map(\.1) == ["one"])
+    #expect(source.overlongLines == [2])
+    #expect(source.consumed == 44)
+  }
+
+  @Test func aLineOfExactlyTheLimitIsKept() throws {
+    let source = lineSource("0123456789abcdef\n" + "short\n", chunkSize: 4, limit: 17)
+    #expect(try lines(source).map(\.1) == ["0123456789abcdef", "short"])
+    #expect(source.overlongLines == [])
+  }
+
+  @Test func theStraceReaderWarnsAboutADroppedLineAndKeepsLineNumbers() throws {
+    let text = "5 getpid() = 5\n5 write(1, \"" + String(repeating: "z", count: 300) + "\", 300) = 300\n5 exit_group(0) = ?\n"
+    let source = lineSource(text, chunkSize: 64, limit: 128)
+    let output = try StraceTest.drain(StraceTextReader(source: source))
+    #expect(output.events.map { StraceTest.describe($0) } == ["5 getpid = 5", "5 exit_group = ?"])
+    #expect(output.events.map { $0.origin?.line } == [1, 3])
+    #expect(output.warnings.map(\.line) == [2])
+    #expect(output.warnings.first?.reason == "line longer than 128 bytes was skipped")
+  }
 }
