@@ -52,7 +52,4 @@ final class PeekableLineSource {
       return body(bytes)
     }
   }
-
-  /// Whether the line last handed out was cut at the source's maximum line length.
-  var lastLineWasCut: Bool { source.overlongLines.last == lineNumber && lineNumber > 0 }
 }

@@ -33,6 +33,8 @@ public final class StraceTextReader: TraceReader {
   @exclusivity(unchecked) private var finished = false
   @exclusivity(unchecked) private var sawEvent = false
   @exclusivity(unchecked) private var pendingError: TraceReadError?
+  /// How many of the source's dropped overlong lines have been warned about.
+  @exclusivity(unchecked) private var overlongLinesReported = 0
 
   @exclusivity(unchecked) private var lastTimeOfDay: Int64 = -1
   @exclusivity(unchecked) private var dayOffset: Int64 = 0
@@ -123,6 +125,7 @@ public final class StraceTextReader: TraceReader {
       }
       if finished { return nil }
       let more: Void? = try input.withNextLine { line in process(line) }
+      if input.source.overlongLines.count > overlongLinesReported { reportOverlongLines() }
       if let error = pendingError {
         pendingError = nil
         finished = true
@@ -226,15 +229,10 @@ public final class StraceTextReader: TraceReader {
       cut = CutLine(body: Array(line[body..<message]), tid: tid, prefixed: prefixed, time: time, line: lineNumber)
       return
     }
-    let isLast = input.lastLineWasUnterminated || input.lastLineWasCut
-    let reason: String
-    if input.lastLineWasCut {
-      reason = "line longer than \(input.source.maximumLineLength) bytes was cut; kept as an unfinished call"
-    } else if isLast {
-      reason = "last line is cut short (strace was killed?); kept as an unfinished call"
-    } else {
-      reason = "call without a result; kept as an unfinished call"
-    }
+    let reason =
+      input.lastLineWasUnterminated
+      ? "last line is cut short (strace was killed?); kept as an unfinished call"
+      : "call without a result; kept as an unfinished call"
     warn(lineNumber, reason, line, body, end)
     // Keep what there is, as if strace had printed ` <unfinished ...>` and the task then vanished.
     var joined = Array(line[body..<end])
@@ -730,6 +728,15 @@ public final class StraceTextReader: TraceReader {
     warningCount += 1
     guard warningCount <= options.warningLimit else { return }
     warnings.append(InputWarning(file: input.name, line: line, reason: reason))
+  }
+
+  /// Lines the source dropped for their length: whatever call they held is lost, so say which.
+  private func reportOverlongLines() {
+    let overlong = input.source.overlongLines
+    while overlongLinesReported < overlong.count {
+      warn(overlong[overlongLinesReported], "line longer than \(input.source.maximumLineLength) bytes was skipped")
+      overlongLinesReported += 1
+    }
   }
 
   private func isBlank(_ line: Bytes) -> Bool {
