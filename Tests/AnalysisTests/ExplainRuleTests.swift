@@ -190,12 +190,12 @@ struct ExplainRuleTests {
     Case(
       rule: "RobustListRule", input: "1 set_robust_list(0x7f00008009a0, 24) = 0",
       expected: [
-        "registers its robust futex list at 0x7f00008009a0: if the thread dies holding a robust mutex, the kernel marks it FUTEX_OWNER_DIED and wakes a waiter"
+        "registers its robust futex list at 0x7f00008009a0: if the thread exits or dies holding a robust mutex, the kernel marks it FUTEX_OWNER_DIED and wakes a waiter"
       ]),
     Case(
       rule: "TidAddressRule", input: "1 set_tid_address(0x7f0000000a10) = 1",
       expected: [
-        "sets clear_child_tid to 0x7f0000000a10 and learns its tid 1: at exit the kernel writes 0 there and wakes a futex waiter"
+        "sets clear_child_tid to 0x7f0000000a10 and learns its tid 1: when it exits while other tasks share its memory, the kernel writes 0 there and wakes one futex waiter"
       ]),
     Case(
       rule: "ThreadPointerRule", input: "1 arch_prctl(ARCH_SET_FS, 0x4f4390) = 0",

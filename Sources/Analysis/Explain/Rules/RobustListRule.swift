@@ -14,7 +14,7 @@ struct RobustListRule: ExplainRule {
 extension RobustListRule {
   fileprivate enum Message {
     static func registered(_ head: UInt64) -> String {
-      "registers its robust futex list at \(Format.address(head)): if the thread dies holding a robust mutex, the kernel marks it FUTEX_OWNER_DIED and wakes a waiter"
+      "registers its robust futex list at \(Format.address(head)): if the thread exits or dies holding a robust mutex, the kernel marks it FUTEX_OWNER_DIED and wakes a waiter"
     }
   }
 }

@@ -14,7 +14,7 @@ struct TidAddressRule: ExplainRule {
 extension TidAddressRule {
   fileprivate enum Message {
     static func set(_ address: UInt64, tid: Int64) -> String {
-      "sets clear_child_tid to \(Format.address(address)) and learns its tid \(tid): at exit the kernel writes 0 there and wakes a futex waiter"
+      "sets clear_child_tid to \(Format.address(address)) and learns its tid \(tid): when it exits while other tasks share its memory, the kernel writes 0 there and wakes one futex waiter"
     }
   }
 }
