@@ -2,7 +2,10 @@
 ///
 /// The same shapes come from strace text (parsed) and from the live engine (decoded from registers and
 /// tracee memory), so the lifecycle model reads arguments the same way whatever the source.
-public indirect enum ArgValue: Hashable, Sendable {
+///
+/// Only `changed` is `indirect` (it holds two values): an indirect case is a heap box per value, and a log's
+/// millions of plain numbers and constants should cost none.
+public enum ArgValue: Hashable, Sendable {
   /// A plain number as printed in decimal (a length, a count, a signed value).
   case integer(Int64)
   /// An address or other hexadecimal value. `NULL` is `.address(0)`.
@@ -19,7 +22,7 @@ public indirect enum ArgValue: Hashable, Sendable {
   /// A file descriptor with the path strace's `-y` printed (`3</proc/self/task/7/comm>`).
   case fileDescriptor(Int32, path: String?)
   /// The kernel changed the value during the call: strace's `in => out`.
-  case changed(from: ArgValue, to: ArgValue)
+  indirect case changed(from: ArgValue, to: ArgValue)
   /// Anything else, kept verbatim: an expression, a comment (`/* 35 vars */`), an unparsed argument list.
   case text(String)
 }
