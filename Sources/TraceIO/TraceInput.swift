@@ -139,7 +139,8 @@ public enum TraceInput {
     var nameEnd = body
     while nameEnd < line.count, ASCII.isIdentifier(line[nameEnd]) { nameEnd += 1 }
     guard nameEnd < line.count, line[nameEnd] == ASCII.openParen else { return .other }
-    if case .incomplete = StraceCallTail.parse(line, from: nameEnd + 1, to: line.count, wantAnnotation: false) {
+    let tail = StraceCallTail.parse(line, from: nameEnd + 1, to: line.count, wantAnnotation: false, errnos: nil)
+    if tail.kind == .incomplete {
       // A call cut by a strace message (`clone3({…}strace: Process 7 attached`) is still strace.
       return line.firstIndex(of: "strace: Process ", from: nameEnd, to: line.count) != nil ? .event : .other
     }

@@ -6,34 +6,88 @@ import TraceModel
 /// strace ends a call's text in one of these ways: `) = RESULT` (padded to column 40, `-T` duration last),
 /// ` <unfinished ...>` (another task's line comes next), `<unfinished ...>) = ?` (the task died in the call),
 /// ` <detached ...>`, or with `-ff` ` <pid changed to N ...>` (a non-leader's execve took the leader's pid).
-enum StraceCallTail {
-  case complete(argumentsEnd: Int, result: SyscallResult, duration: Int64?)
-  case unfinished(argumentsEnd: Int)
-  case diedInCall(argumentsEnd: Int, duration: Int64?)
-  case detached(argumentsEnd: Int)
-  case pidChanged(argumentsEnd: Int, newPID: Int32)
-  /// No recognisable end: a line cut by a strace message, by a killed strace, or garbage.
-  case incomplete
+///
+/// A plain value with no reference-counted field: it is made for every line, and an enum carrying a
+/// `SyscallResult` (whose annotation is a `String`) cost an outlined copy and destroy at each step. The result's
+/// annotation is kept as a range of the line and made into a `String` only by `result(_:)`.
+struct StraceCallTail {
+  enum Kind: UInt8 {
+    /// `) = RESULT`: `argumentsEnd`, `outcome`, `duration`.
+    case complete
+    /// ` <unfinished ...>`: `argumentsEnd`.
+    case unfinished
+    /// `<unfinished ...>) = ?`: `argumentsEnd`, `duration`.
+    case diedInCall
+    /// ` <detached ...>`: `argumentsEnd`.
+    case detached
+    /// ` <pid changed to N ...>`: `argumentsEnd`, `newPID`.
+    case pidChanged
+    /// No recognisable end: a line cut by a strace message, by a killed strace, or garbage.
+    case incomplete
+  }
 
-  /// Classifies `bytes[start..<end]`. Annotations (`-y` path of a returned fd, `(Timeout)`) are built only
-  /// when `wantAnnotation`, so the fast path allocates nothing.
-  static func parse(_ bytes: Bytes, from start: Int, to end: Int, wantAnnotation: Bool) -> StraceCallTail {
+  /// What the call returned, without the annotation.
+  enum Outcome {
+    case success(Int64)
+    case failure(errno: Int32)
+    case interrupted(errno: Int32)
+    case noReturn
+  }
+
+  var kind: Kind
+  /// One past the last byte of the argument text.
+  var argumentsEnd = 0
+  var outcome = Outcome.noReturn
+  /// `-T`'s time in the call, in microseconds.
+  var duration: Int64?
+  var newPID: Int32 = 0
+  /// The annotation after a successful result: `annotationStart..<annotationEnd`, a `-y` decoration (`<path>`)
+  /// when `annotationIsDecoration`, else text (`(Timeout)`). Empty when there is none or it was not wanted.
+  var annotationStart = 0
+  var annotationEnd = 0
+  var annotationIsDecoration = false
+
+  static let incomplete = StraceCallTail(kind: .incomplete)
+
+  /// The result as the model has it, with its annotation (made here, only for the calls that want it).
+  func result(_ bytes: Bytes) -> SyscallResult {
+    switch outcome {
+    case .success(let value):
+      guard annotationEnd > annotationStart else { return .success(value, annotation: nil) }
+      let annotation =
+        annotationIsDecoration
+        ? StraceDecoration.path(bytes, from: annotationStart, to: annotationEnd)
+        : bytes.string(annotationStart, annotationEnd)
+      return .success(value, annotation: annotation)
+    case .failure(let errno): return .failure(errno: errno)
+    case .interrupted(let errno): return .interrupted(errno: errno)
+    case .noReturn: return .noReturn
+    }
+  }
+
+  /// Classifies `bytes[start..<end]`. Annotations (`-y` path of a returned fd, `(Timeout)`) are located only
+  /// when `wantAnnotation`; errno names are looked up through `errnos` when given.
+  @inline(__always)
+  static func parse(
+    _ bytes: Bytes, from start: Int, to end: Int, wantAnnotation: Bool, errnos: ErrnoNameCache?
+  ) -> StraceCallTail {
     var end = bytes.trimSpaces(before: end, from: start)
+    guard end > start else { return .incomplete }
     var duration: Int64?
-    if end > start, bytes[end - 1] == ASCII.greater, let (micros, open) = durationField(bytes, from: start, to: end) {
-      duration = micros
-      end = bytes.trimSpaces(before: open, from: start)
+    var last = bytes[end - 1]
+    if last == ASCII.greater {
+      if let (micros, open) = durationField(bytes, from: start, to: end) {
+        duration = micros
+        end = bytes.trimSpaces(before: open, from: start)
+        guard end > start else { return .incomplete }
+        last = bytes[end - 1]
+      }
+      if last == ASCII.greater {
+        if let tail = markerTail(bytes, from: start, to: end) { return tail }
+      }
     }
-    if bytes.hasSuffix("<unfinished ...>", before: end) {
-      return .unfinished(argumentsEnd: dropOneSpace(bytes, before: end - 16, from: start))
-    }
-    if bytes.hasSuffix("<detached ...>", before: end) {
-      return .detached(argumentsEnd: dropOneSpace(bytes, before: end - 14, from: start))
-    }
-    if bytes.hasSuffix(" ...>", before: end), let marker = bytes.lastIndex(of: "<pid changed to ", from: start, to: end) {
-      let pid = bytes.decimal(at: marker + 16, to: end).map { Int32(truncatingIfNeeded: $0.value) } ?? 0
-      return .pidChanged(argumentsEnd: dropOneSpace(bytes, before: marker, from: start), newPID: pid)
-    }
+    // The result is the last thing on the line: ` = ` then a number, `?` or `-1 ERRNO (text)`. Strings in the
+    // arguments may hold ` = ` too, but never after the result, so the last one found scanning back is it.
     guard let equals = bytes.lastIndex(of: " = ", from: start, to: end) else { return .incomplete }
     let resultStart = equals + 3
     guard resultStart < end else { return .incomplete }
@@ -43,12 +97,40 @@ enum StraceCallTail {
     guard close > start, bytes[close - 1] == ASCII.closeParen else { return .incomplete }
     let argumentsEnd = close - 1
     if bytes.hasSuffix("<unfinished ...>", before: argumentsEnd) {
-      return .diedInCall(argumentsEnd: dropOneSpace(bytes, before: argumentsEnd - 16, from: start), duration: duration)
+      var tail = StraceCallTail(kind: .diedInCall)
+      tail.argumentsEnd = dropOneSpace(bytes, before: argumentsEnd - 16, from: start)
+      tail.duration = duration
+      return tail
     }
-    guard let result = parseResult(bytes, from: resultStart, to: end, wantAnnotation: wantAnnotation) else {
+    var tail = StraceCallTail(kind: .complete)
+    guard parseResult(bytes, from: resultStart, to: end, wantAnnotation: wantAnnotation, errnos: errnos, into: &tail)
+    else {
       return .incomplete
     }
-    return .complete(argumentsEnd: argumentsEnd, result: result, duration: duration)
+    tail.argumentsEnd = argumentsEnd
+    tail.duration = duration
+    return tail
+  }
+
+  /// ` <unfinished ...>`, ` <detached ...>`, ` <pid changed to N ...>` at the end (before any `-T` time).
+  private static func markerTail(_ bytes: Bytes, from start: Int, to end: Int) -> StraceCallTail? {
+    if bytes.hasSuffix("<unfinished ...>", before: end) {
+      var tail = StraceCallTail(kind: .unfinished)
+      tail.argumentsEnd = dropOneSpace(bytes, before: end - 16, from: start)
+      return tail
+    }
+    if bytes.hasSuffix("<detached ...>", before: end) {
+      var tail = StraceCallTail(kind: .detached)
+      tail.argumentsEnd = dropOneSpace(bytes, before: end - 14, from: start)
+      return tail
+    }
+    if bytes.hasSuffix(" ...>", before: end), let marker = bytes.lastIndex(of: "<pid changed to ", from: start, to: end) {
+      var tail = StraceCallTail(kind: .pidChanged)
+      tail.newPID = bytes.decimal(at: marker + 16, to: end).map { Int32(truncatingIfNeeded: $0.value) } ?? 0
+      tail.argumentsEnd = dropOneSpace(bytes, before: marker, from: start)
+      return tail
+    }
+    return nil
   }
 
   /// strace separates its markers with one space; a second one means an argument was printed before it
@@ -71,7 +153,7 @@ enum StraceCallTail {
     return (micros, index)
   }
 
-  /// `S.ffffff` (any number of fraction digits) as microseconds.
+  /// `S.ffffff` (any number of fraction digits) as microseconds, in integers (no `Double` rounding).
   static func parseSeconds(_ bytes: Bytes, from start: Int, to end: Int) -> Int64? {
     guard let (seconds, dot) = bytes.decimal(at: start, to: end) else { return nil }
     var micros = Int64(clamping: seconds) &* 1_000_000
@@ -88,39 +170,68 @@ enum StraceCallTail {
 
   /// The text after ` = `: `0`, `0x7fb945ff5000`, `-1 ENOENT (No such file or directory)`, `?`,
   /// `? ERESTARTSYS (To be restarted if SA_RESTART is set)`, `? <unavailable>`, `0 (Timeout)`, `3</etc/ld.so.cache>`.
-  static func parseResult(_ bytes: Bytes, from start: Int, to end: Int, wantAnnotation: Bool) -> SyscallResult? {
+  /// Fills `tail.outcome` (and the annotation range); false when it is not a result.
+  @inline(__always)
+  private static func parseResult(
+    _ bytes: Bytes, from start: Int, to end: Int, wantAnnotation: Bool, errnos: ErrnoNameCache?,
+    into tail: inout StraceCallTail
+  ) -> Bool {
     if bytes[start] == ASCII.question {
       let next = bytes.skipSpaces(from: start + 1, to: end)
-      if next < end, ASCII.isIdentifierStart(bytes[next]), let code = errnoCode(bytes, from: next, to: end) {
-        return .interrupted(errno: code)
+      if next < end, ASCII.isIdentifierStart(bytes[next]), let code = errnoCode(bytes, from: next, to: end, errnos: errnos) {
+        tail.outcome = .interrupted(errno: code)
+      } else {
+        tail.outcome = .noReturn
       }
-      return .noReturn
+      return true
     }
     let negative = bytes[start] == ASCII.minus
     let numberStart = negative ? start + 1 : start
-    guard let (magnitude, after, _) = bytes.cNumber(at: numberStart, to: end) else { return nil }
+    guard let (magnitude, after, _) = bytes.cNumber(at: numberStart, to: end) else { return false }
     let value = negative ? 0 &- Int64(truncatingIfNeeded: magnitude) : Int64(truncatingIfNeeded: magnitude)
+    tail.outcome = .success(value)
+    // Most results end the line: nothing to look at after the number.
+    guard after < end else { return true }
     let next = bytes.skipSpaces(from: after, to: end)
-    if negative, next < end, ASCII.isIdentifierStart(bytes[next]), let code = errnoCode(bytes, from: next, to: end) {
-      return .failure(errno: code)
+    if negative, next < end, ASCII.isIdentifierStart(bytes[next]), let code = errnoCode(bytes, from: next, to: end, errnos: errnos) {
+      tail.outcome = .failure(errno: code)
+      return true
     }
-    guard wantAnnotation, after < end else { return .success(value, annotation: nil) }
+    guard wantAnnotation else { return true }
     if bytes[after] == ASCII.less {
-      return .success(value, annotation: StraceDecoration.path(bytes, from: after, to: end))
+      tail.annotationStart = after
+      tail.annotationEnd = end
+      tail.annotationIsDecoration = true
+    } else if next < end {
+      tail.annotationStart = next
+      tail.annotationEnd = end
     }
-    guard next < end else { return .success(value, annotation: nil) }
-    return .success(value, annotation: bytes.string(next, end))
+    return true
   }
 
   /// `ENOENT`, `ERESTARTSYS`, or strace's `ERRNO_530` for codes it has no name for.
-  private static func errnoCode(_ bytes: Bytes, from start: Int, to end: Int) -> Int32? {
+  private static func errnoCode(_ bytes: Bytes, from start: Int, to end: Int, errnos: ErrnoNameCache?) -> Int32? {
     var index = start
     while index < end, ASCII.isIdentifier(bytes[index]) { index += 1 }
     if bytes.has("ERRNO_", at: start), let (code, _) = bytes.decimal(at: start + 6, to: index) {
       return Int32(truncatingIfNeeded: code)
     }
-    let name = bytes.string(start, index)
-    return StraceSymbols.errno(named: Substring(name))
+    guard let errnos else { return ErrnoNameCache.lookUp(bytes, from: start, to: index) }
+    return errnos.code(bytes, from: start, to: index)
+  }
+}
+
+/// errno names to codes, without a `String` per failed call: the few names a log uses, keyed by their bytes.
+final class ErrnoNameCache {
+  private let table = ShortNameTable<Int32?>(bits: 8)
+
+  func code(_ bytes: Bytes, from start: Int, to end: Int) -> Int32? {
+    guard let key = ShortName(bytes, from: start, to: end) else { return Self.lookUp(bytes, from: start, to: end) }
+    return table.value(for: key) { Self.lookUp(bytes, from: start, to: end) }
+  }
+
+  static func lookUp(_ bytes: Bytes, from start: Int, to end: Int) -> Int32? {
+    StraceSymbols.errno(named: Substring(bytes.string(start, end)))
   }
 }
 

@@ -17,12 +17,13 @@ public final class StraceTextReader: TraceReader {
   private let filePID: Int32?
   private let names: SyscallNameCache
   private let symbols = SymbolCache()
+  private let errnos = ErrnoNameCache()
 
   // The reader runs on one thread and never re-enters itself, so the runtime's dynamic exclusivity checks on
   // these properties (a tenth of the reading time, measured) buy nothing: they are off.
 
   /// Tasks seen and not yet ended, with the call each has in flight.
-  @exclusivity(unchecked) private var tasks: [Int32: TaskState] = [:]
+  @exclusivity(unchecked) private var tasks = TaskTable<TaskState>()
   /// The next event to hand out when `queue` is empty: most lines make one event, and a slot is cheaper than
   /// an array's append and remove.
   @exclusivity(unchecked) private var ready: TraceEvent?
@@ -124,15 +125,136 @@ public final class StraceTextReader: TraceReader {
         return event
       }
       if finished { return nil }
-      let more: Void? = try input.withNextLine { line in process(line) }
+      let outcome: FastOutcome? = try input.withNextLine { line in
+        if input.source.overlongLines.count > overlongLinesReported { reportOverlongLines() }
+        let outcome = fastLine(line)
+        if case .fallBack = outcome { process(line) }
+        return outcome
+      }
+      if case .event(let event)? = outcome {
+        sawEvent = true
+        return event
+      }
       if input.source.overlongLines.count > overlongLinesReported { reportOverlongLines() }
       if let error = pendingError {
         pendingError = nil
         finished = true
         throw error
       }
-      if more == nil || finished { finish() }
+      if outcome == nil || finished { finish() }
     }
+  }
+
+  // MARK: The common lines
+
+  private enum FastOutcome {
+    /// The line made this one event.
+    case event(TraceEvent)
+    /// The line was read and made no event (a call left unfinished).
+    case consumed
+    /// Not a common line: `process` reads it. Nothing was changed that `process` would not change the same way.
+    case fallBack
+  }
+
+  /// The lines that make up nearly all of a log — a call with its result, a call left `<unfinished ...>`, the
+  /// resume of the call its task has in flight — read straight into the one event they make, with no stop in
+  /// `ready` or `queue`. Anything else, or any doubt, falls back to `process`, which handles every line.
+  ///
+  /// The clock (`resolveTime`) changes state, so it runs only once the line is known to be taken here.
+  @inline(__always)
+  private func fastLine(_ line: Bytes) -> FastOutcome {
+    guard cut == nil, !holding else { return .fallBack }
+    let end = line.count
+    let prefix = StraceLinePrefix.parse(line)
+    let body = prefix.bodyStart
+    guard body < end else { return .fallBack }
+    // Without `holding`, `taskID` gives the prefix's pid, the `-ff` file's, or the owner's; with none known it
+    // would start holding: the general path does that.
+    let tid: Int32
+    if let pid = prefix.pid {
+      tid = pid
+    } else if let filePID {
+      tid = filePID
+    } else if let owner {
+      tid = owner
+    } else {
+      return .fallBack
+    }
+    let first = line[body]
+    if ASCII.isIdentifierStart(first) {
+      var nameEnd = body + 1
+      while nameEnd < end, ASCII.isIdentifier(line[nameEnd]) { nameEnd += 1 }
+      // `strace: …` and `Process …` lines are identifiers followed by something else than `(`.
+      guard nameEnd < end, line[nameEnd] == ASCII.openParen else { return .fallBack }
+      return fastCall(line, prefix, tid: tid, name: body, nameEnd: nameEnd)
+    }
+    if first == ASCII.less, line.has("<... ", at: body) {
+      return fastResumed(line, prefix, tid: tid, body: body)
+    }
+    return .fallBack
+  }
+
+  /// `NAME(ARGS) = RESULT` or `NAME(ARGS <unfinished ...>` of a task with no call in flight: as `processCall`.
+  @inline(__always)
+  private func fastCall(_ line: Bytes, _ prefix: StraceLinePrefix, tid: Int32, name: Int, nameEnd: Int) -> FastOutcome {
+    let slot = tasks.slot(inserting: tid) { TaskState() }
+    // A call left open before this one is emitted first: two events, for the general path.
+    guard tasks[slot: slot].pending == nil else { return .fallBack }
+    let info = names.lookup(line, from: name, to: nameEnd, architecture: tasks[slot: slot].architecture)
+    let argumentsStart = nameEnd + 1
+    let tail = StraceCallTail.parse(
+      line, from: argumentsStart, to: line.count, wantAnnotation: info.parseArguments, errnos: errnos)
+    let lineNumber = input.lineNumber
+    switch tail.kind {
+    case .complete, .diedInCall:
+      let time = resolveTime(prefix)
+      let arguments =
+        info.parseArguments
+        ? StraceArgumentParser.parseArguments(line, from: argumentsStart, to: tail.argumentsEnd, symbols: symbols) : []
+      let result = tail.kind == .complete ? tail.result(line) : .noReturn
+      let call = SyscallEvent(
+        name: info.name, number: info.number, architecture: info.architecture, arguments: arguments, result: result,
+        completeness: .complete, entryTime: nil, durationMicroseconds: tail.duration)
+      return .event(
+        TraceEvent(tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber)))
+    case .unfinished:
+      let time = resolveTime(prefix)
+      let text = info.parseArguments ? Array(line[argumentsStart..<tail.argumentsEnd]) : nil
+      tasks[slot: slot].pending = PendingCall(info: info, arguments: text, entryTime: time, line: lineNumber)
+      return .consumed
+    case .detached, .pidChanged, .incomplete:
+      return .fallBack
+    }
+  }
+
+  /// `<... NAME resumed>REST) = RESULT` closing the task's call in flight (or with none in flight, the exit half
+  /// of a call whose start the log lacks): as `processResumed`.
+  @inline(__always)
+  private func fastResumed(_ line: Bytes, _ prefix: StraceLinePrefix, tid: Int32, body: Int) -> FastOutcome {
+    let end = line.count
+    let nameStart = body + 5
+    var nameEnd = nameStart
+    while nameEnd < end, ASCII.isIdentifier(line[nameEnd]) { nameEnd += 1 }
+    guard nameEnd > nameStart, line.has(" resumed>", at: nameEnd) else { return .fallBack }
+    let restStart = nameEnd + 9
+    let slot = tasks.slot(inserting: tid) { TaskState() }
+    let architecture = tasks[slot: slot].pending?.info.architecture ?? tasks[slot: slot].architecture
+    let info = names.lookup(line, from: nameStart, to: nameEnd, architecture: architecture)
+    let tail = StraceCallTail.parse(line, from: restStart, to: end, wantAnnotation: info.parseArguments, errnos: errnos)
+    guard tail.kind == .complete || tail.kind == .diedInCall else { return .fallBack }
+    // Another call than the one in flight: strace lost track; two events, for the general path.
+    if let open = tasks[slot: slot].pending, open.info.name != info.name { return .fallBack }
+    let pending = tasks[slot: slot].pending
+    if pending != nil { tasks[slot: slot].pending = nil }
+    let time = resolveTime(prefix)
+    let arguments = joinedArguments(pending, line, from: restStart, to: tail.argumentsEnd, parse: info.parseArguments)
+    let result = tail.kind == .complete ? tail.result(line) : .noReturn
+    let call = SyscallEvent(
+      name: info.name, number: info.number, architecture: info.architecture, arguments: arguments, result: result,
+      completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime,
+      durationMicroseconds: tail.duration)
+    let origin = TraceEvent.Origin(file: fileIndex, line: pending?.line ?? input.lineNumber)
+    return .event(TraceEvent(tid: tid, time: time, body: .syscall(call), origin: origin))
   }
 
   // MARK: Lines
@@ -254,8 +376,9 @@ public final class StraceTextReader: TraceReader {
     let (architecture, previous) = enter(tid)
     let info = names.lookup(line, from: name, to: nameEnd, architecture: architecture)
     let argumentsStart = nameEnd + 1
-    let tail = StraceCallTail.parse(line, from: argumentsStart, to: end, wantAnnotation: info.parseArguments)
-    if case .incomplete = tail {
+    let tail = StraceCallTail.parse(
+      line, from: argumentsStart, to: end, wantAnnotation: info.parseArguments, errnos: errnos)
+    if tail.kind == .incomplete {
       if let previous { restorePending(previous, tid: tid) }
       return .incomplete
     }
@@ -263,27 +386,29 @@ public final class StraceTextReader: TraceReader {
     // printing its end).
     if let previous { emitEntryOnly(previous, tid: tid) }
     let origin = TraceEvent.Origin(file: fileIndex, line: lineNumber)
-    switch tail {
-    case .complete(let argumentsEnd, let result, let duration):
+    let argumentsEnd = tail.argumentsEnd
+    switch tail.kind {
+    case .complete:
       let arguments =
         info.parseArguments ? StraceArgumentParser.parseArguments(line, from: argumentsStart, to: argumentsEnd, symbols: symbols) : []
-      emitCall(tid, time, origin, info, arguments, result, .complete, entryTime: nil, duration)
+      let result = tail.result(line)
+      emitCall(tid, time, origin, info, arguments, result, .complete, entryTime: nil, tail.duration)
       if holding, !prefixed { learnFromResult(info, result) }
       if holding { noteChild(info, result) }
-    case .diedInCall(let argumentsEnd, let duration):
+    case .diedInCall:
       let arguments =
         info.parseArguments ? StraceArgumentParser.parseArguments(line, from: argumentsStart, to: argumentsEnd, symbols: symbols) : []
-      emitCall(tid, time, origin, info, arguments, .noReturn, .complete, entryTime: nil, duration)
-    case .unfinished(let argumentsEnd):
+      emitCall(tid, time, origin, info, arguments, .noReturn, .complete, entryTime: nil, tail.duration)
+    case .unfinished:
       let text = info.parseArguments ? Array(line[argumentsStart..<argumentsEnd]) : nil
       setPending(PendingCall(info: info, arguments: text, entryTime: time, line: lineNumber), tid: tid)
-    case .detached(let argumentsEnd):
+    case .detached:
       let text = info.parseArguments ? Array(line[argumentsStart..<argumentsEnd]) : nil
       emitEntryOnly(PendingCall(info: info, arguments: text, entryTime: time, line: lineNumber), tid: tid)
-    case .pidChanged(let argumentsEnd, let newPID):
+    case .pidChanged:
       let text = info.parseArguments ? Array(line[argumentsStart..<argumentsEnd]) : nil
       let call = PendingCall(info: info, arguments: text, entryTime: time, line: lineNumber)
-      changePID(of: call, from: tid, to: newPID)
+      changePID(of: call, from: tid, to: tail.newPID)
     case .incomplete:
       break
     }
@@ -304,8 +429,8 @@ public final class StraceTextReader: TraceReader {
     let restStart = nameEnd + 9
     let (architecture, found) = enter(tid)
     let info = names.lookup(line, from: nameStart, to: nameEnd, architecture: found?.info.architecture ?? architecture)
-    let tail = StraceCallTail.parse(line, from: restStart, to: end, wantAnnotation: info.parseArguments)
-    if case .incomplete = tail {
+    let tail = StraceCallTail.parse(line, from: restStart, to: end, wantAnnotation: info.parseArguments, errnos: errnos)
+    if tail.kind == .incomplete {
       if let found { restorePending(found, tid: tid) }
       return .incomplete
     }
@@ -317,23 +442,26 @@ public final class StraceTextReader: TraceReader {
     }
     let origin = TraceEvent.Origin(file: fileIndex, line: pending?.line ?? lineNumber)
     let completeness: SyscallEvent.Completeness = pending == nil ? .exitOnly : .complete
-    switch tail {
-    case .complete(let argumentsEnd, let result, let duration):
+    let argumentsEnd = tail.argumentsEnd
+    switch tail.kind {
+    case .complete:
       let arguments = joinedArguments(pending, line, from: restStart, to: argumentsEnd, parse: info.parseArguments)
-      emitCall(tid, time, origin, info, arguments, result, completeness, entryTime: pending?.entryTime, duration)
+      let result = tail.result(line)
+      emitCall(tid, time, origin, info, arguments, result, completeness, entryTime: pending?.entryTime, tail.duration)
       if holding, !prefixed { learnFromResult(info, result) }
       if holding { noteChild(info, result) }
-    case .diedInCall(let argumentsEnd, let duration):
+    case .diedInCall:
       let arguments = joinedArguments(pending, line, from: restStart, to: argumentsEnd, parse: info.parseArguments)
-      emitCall(tid, time, origin, info, arguments, .noReturn, completeness, entryTime: pending?.entryTime, duration)
-    case .unfinished(let argumentsEnd), .detached(let argumentsEnd), .pidChanged(let argumentsEnd, _):
+      emitCall(
+        tid, time, origin, info, arguments, .noReturn, completeness, entryTime: pending?.entryTime, tail.duration)
+    case .unfinished, .detached, .pidChanged:
       var call = pending ?? PendingCall(info: info, arguments: nil, entryTime: time, line: lineNumber)
       if info.parseArguments {
         call.arguments = (call.arguments ?? []) + Array(line[restStart..<argumentsEnd])
       }
-      switch tail {
+      switch tail.kind {
       case .unfinished: setPending(call, tid: tid)
-      case .pidChanged(_, let newPID): changePID(of: call, from: tid, to: newPID)
+      case .pidChanged: changePID(of: call, from: tid, to: tail.newPID)
       default: emitEntryOnly(call, tid: tid)
       }
     case .incomplete:
@@ -511,7 +639,8 @@ public final class StraceTextReader: TraceReader {
 
   /// Marks `tid` live and takes the call it has in flight, in one hash lookup.
   @inline(__always) private func enter(_ tid: Int32) -> (Architecture, PendingCall?) {
-    Self.takeAndRead(&tasks[tid, default: TaskState()])
+    let slot = tasks.slot(inserting: tid) { TaskState() }
+    return Self.takeAndRead(&tasks[slot: slot])
   }
 
   @inline(__always) private static func takeAndRead(_ state: inout TaskState) -> (Architecture, PendingCall?) {
@@ -661,7 +790,7 @@ public final class StraceTextReader: TraceReader {
       }
     }
     // Calls still open at the end never returned in the log: emit their entries, oldest first.
-    let open = tasks.compactMap { tid, state in state.pending.map { (tid, $0) } }.sorted { $0.1.line < $1.1.line }
+    let open = tasks.entries.compactMap { tid, state in state.pending.map { (tid, $0) } }.sorted { $0.1.line < $1.1.line }
     for (tid, call) in open {
       tasks[tid]?.pending = nil
       emitEntryOnly(call, tid: tid)

@@ -10,58 +10,22 @@ struct SyscallNameInfo {
   let parseArguments: Bool
 }
 
-/// Maps the bytes of a syscall name to its `SyscallNameInfo` without building a `String` or hashing with SipHash
-/// per line: names are short (≤ 24 bytes for every Linux syscall), so the key is the name packed into words.
+/// Maps the bytes of a syscall name to its `SyscallNameInfo` without building a `String` per line. The `String`
+/// in each info is made once, so every event of a syscall shares it (interned).
 final class SyscallNameCache {
-  private struct Key: Equatable {
-    var word0: UInt64 = 0
-    var word1: UInt64 = 0
-    var word2: UInt64 = 0
-    var meta: UInt64 = 0  // length | architecture << 8; 0 marks an empty slot
-  }
-
-  private static let bits = 11
-  // Single-threaded and never re-entered: no dynamic exclusivity checks.
-  @exclusivity(unchecked) private var keys = [Key](repeating: Key(), count: 1 << bits)
-  @exclusivity(unchecked) private var values = [SyscallNameInfo?](repeating: nil, count: 1 << bits)
-  @exclusivity(unchecked) private var filled = 0
+  private let table = ShortNameTable<SyscallNameInfo>(bits: 11)
   private let parseArguments: @Sendable (Substring) -> Bool
 
   init(parseArguments: @escaping @Sendable (Substring) -> Bool) {
     self.parseArguments = parseArguments
   }
 
+  @inline(__always)
   func lookup(_ bytes: Bytes, from start: Int, to end: Int, architecture: Architecture) -> SyscallNameInfo {
-    let length = end - start
-    guard length <= 24 else { return compute(bytes.string(start, end), architecture: architecture) }
-    var key = Key()
-    key.meta = UInt64(length) | (architecture == .i386 ? 0x200 : 0x100)
-    var shift: UInt64 = 0
-    for index in start..<end {
-      let byte = UInt64(bytes[index])
-      let offset = index - start
-      if offset < 8 { key.word0 |= byte << shift } else if offset < 16 { key.word1 |= byte << shift } else {
-        key.word2 |= byte << shift
-      }
-      shift = (shift + 8) & 63
+    guard let key = ShortName(bytes, from: start, to: end, tag: architecture == .i386 ? 2 : 1) else {
+      return compute(bytes.string(start, end), architecture: architecture)
     }
-    let mask = (1 << Self.bits) - 1
-    var hash = key.word0 ^ (key.word1 &* 0x9E37_79B9_7F4A_7C15) ^ (key.word2 &* 0xC2B2_AE3D_27D4_EB4F) ^ key.meta
-    hash = (hash ^ (hash >> 29)) &* 0xBF58_476D_1CE4_E5B9
-    var slot = Int(truncatingIfNeeded: hash >> 40) & mask
-    while true {
-      let existing = keys[slot]
-      if existing.meta == 0 { break }
-      if existing == key, let value = values[slot] { return value }
-      slot = (slot + 1) & mask
-    }
-    let info = compute(bytes.string(start, end), architecture: architecture)
-    if filled < (1 << Self.bits) * 3 / 4 {
-      keys[slot] = key
-      values[slot] = info
-      filled += 1
-    }
-    return info
+    return table.value(for: key) { compute(bytes.string(start, end), architecture: architecture) }
   }
 
   private func compute(_ name: String, architecture: Architecture) -> SyscallNameInfo {
