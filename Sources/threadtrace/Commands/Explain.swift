@@ -42,6 +42,11 @@ extension ThreadTrace {
     @Flag(name: .customLong("full-tree"), help: "List every task in the summary tree; do not fold runs of alike tasks.")
     var fullTree = false
 
+    @Flag(
+      inversion: .prefixedNo,
+      help: "Tell each task's story in sentences after the tree (default: when there are at most 12 tasks).")
+    var stories: Bool?
+
     @Option(name: .customLong("color"), help: "Colour: auto (a terminal without NO_COLOR), always or never.")
     var color: ColorChoice = .auto
 
@@ -112,6 +117,12 @@ extension ThreadTrace {
         if !noSummary {
           if showEvents { output.writeLine("") }
           output.write(SummaryText(palette: palette, foldAlike: !fullTree).render(lifecycle))
+          if stories ?? (lifecycle.counts.tasks <= 12) {
+            output.writeLine("")
+            for record in lifecycle.records {
+              output.writeLine(palette.bold("\(record.tid)") + ": " + TerminalSafe.escape(TaskStory.tell(record)))
+            }
+          }
         }
       }
       output.flush()

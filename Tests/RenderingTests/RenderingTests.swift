@@ -1,0 +1,72 @@
+import Analysis
+import Foundation
+import Rendering
+import Testing
+import TestSupport
+import TraceModel
+
+@Suite("Rendering")
+struct RenderingTests {
+  @Test(arguments: [
+    ("plain", "plain"),
+    ("\u{1B}[31mred\u{1B}[0m", "\\x1b[31mred\\x1b[0m"),
+    ("bell\u{07}", "bell\\x07"),
+    ("csi\u{9B}2J", "csi\\x9b2J"),
+    ("naïve", "naïve"),
+    ("tab\there", "tab\\x09here"),
+  ])
+  func terminalSafeEscapesControls(_ input: String, _ expected: String) {
+    #expect(TerminalSafe.escape(input) == expected)
+  }
+
+  @Test func eventTextShowsStringsAsStraceDoes() {
+    let event = TraceEvent(
+      tid: 7,
+      body: .syscall(
+        SyscallEvent(
+          name: "write", arguments: [Argument(.integer(1)), Argument(.string(StringValue(bytes: [0x68, 0x1B, 0x0A, 0xFF], truncated: true))), Argument(.integer(4))],
+          result: .success(4))))
+    #expect(EventText().line(event) == "     7 write(1, \"h\\33\\n\\377\"..., 4) = 4")
+  }
+
+  @Test func eventTextShowsErrorsAndUnfinishedCalls() {
+    let failed = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "openat", arguments: [], result: .failure(errno: 2))))
+    #expect(EventText().line(failed).hasSuffix("openat() = -1 ENOENT (No such file or directory)"))
+    let open = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "exit", arguments: [Argument(.integer(0))], completeness: .entryOnly)))
+    #expect(EventText().line(open).hasSuffix("exit(0 <unfinished ...>"))
+  }
+
+  @Test func jsonSummaryIsValidJSONAndEscapesEverything() throws {
+    let lifecycle = Lifecycle()
+    for event in try StraceSnippet.events("""
+      1 prctl(PR_SET_NAME, "\\33]0;x\\7\\302\\233q\\342\\200\\250\\"\\\\") = 0
+      1 exit_group(0) = ?
+      1 +++ exited with 0 +++
+      """)
+    {
+      lifecycle.apply(event)
+    }
+    lifecycle.finish()
+    let text = SummaryJSON.render(lifecycle, source: .init(files: ["x"], format: "strace"))
+    #expect(!text.utf8.contains(0x1B))
+    #expect(!text.utf8.contains(0x07))
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    let task = try #require((document["tasks"] as? [[String: Any]])?.first)
+    #expect(task["name"] as? String == "\u{1B}]0;x\u{07}\u{9B}q\u{2028}\"\\")
+  }
+
+  @Test func summaryTreeFoldsRunsOfAlikeThreads() throws {
+    var text = ""
+    for tid in 2...12 {
+      text += "1 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x\(tid)990, parent_tid=0x\(tid)990, exit_signal=0, stack=0x\(tid)00000, stack_size=0x3ff80, tls=0x\(tid)6c0} => {parent_tid=[\(tid)]}, 88) = \(tid)\n"
+    }
+    let lifecycle = Lifecycle()
+    for event in try StraceSnippet.events(text) { lifecycle.apply(event) }
+    lifecycle.finish()
+    let folded = SummaryText().render(lifecycle)
+    #expect(folded.contains("… 8 more like the above (tids 5…12)"))
+    let full = SummaryText(foldAlike: false).render(lifecycle)
+    #expect(full.contains("└─ 12  thread"))
+    #expect(!full.contains("more like the above"))
+  }
+}
