@@ -6,16 +6,18 @@
 public struct SyscallEvent: Hashable, Sendable {
   private var storage: Storage
 
-  /// The fields. Never mutated while shared (every setter goes through `unique()`), hence `@unchecked Sendable`.
+  /// The fields. Never mutated while shared (every setter goes through `unique()`), hence `@unchecked Sendable`;
+  /// and for the same reason no two accesses to a box can overlap, so the runtime's exclusivity checks (a
+  /// call into the runtime on every field read) are off.
   private final class Storage: @unchecked Sendable {
-    var name: String
-    var number: Int32?
-    var architecture: Architecture
-    var completeness: Completeness
-    var arguments: [Argument]
-    var result: SyscallResult?
-    var entryTime: TraceTime?
-    var durationMicroseconds: Int64?
+    @exclusivity(unchecked) var name: String
+    @exclusivity(unchecked) var number: Int32?
+    @exclusivity(unchecked) var architecture: Architecture
+    @exclusivity(unchecked) var completeness: Completeness
+    @exclusivity(unchecked) var arguments: [Argument]
+    @exclusivity(unchecked) var result: SyscallResult?
+    @exclusivity(unchecked) var entryTime: TraceTime?
+    @exclusivity(unchecked) var durationMicroseconds: Int64?
 
     init(
       name: String, number: Int32?, architecture: Architecture, arguments: [Argument], result: SyscallResult?,
@@ -94,6 +96,31 @@ public struct SyscallEvent: Hashable, Sendable {
     storage = Storage(
       name: name, number: number, architecture: architecture, arguments: arguments, result: result,
       completeness: completeness, entryTime: entryTime, durationMicroseconds: durationMicroseconds)
+  }
+
+  /// Sets every field, `arguments` to empty (keeping its capacity), in this value's own box when no other value
+  /// shares it, else in a new box. A reader handing out one event at a time keeps the last one it made and
+  /// refills it once the consumer has let go of it: no allocation and no deallocation per event (measured: a
+  /// quarter of reading time). Appending to `arguments` afterwards stays in place too.
+  package mutating func refill(
+    name: String, number: Int32?, architecture: Architecture, result: consuming SyscallResult?,
+    completeness: Completeness, entryTime: TraceTime?, durationMicroseconds: Int64?
+  ) {
+    guard isKnownUniquelyReferenced(&storage) else {
+      storage = Storage(
+        name: name, number: number, architecture: architecture, arguments: [], result: result,
+        completeness: completeness, entryTime: entryTime, durationMicroseconds: durationMicroseconds)
+      return
+    }
+    let storage = storage
+    storage.name = name
+    storage.number = number
+    storage.architecture = architecture
+    if !storage.arguments.isEmpty { storage.arguments.removeAll(keepingCapacity: true) }
+    storage.result = result
+    storage.completeness = completeness
+    storage.entryTime = entryTime
+    storage.durationMicroseconds = durationMicroseconds
   }
 
   public static func == (lhs: SyscallEvent, rhs: SyscallEvent) -> Bool {
@@ -189,12 +216,13 @@ extension SyscallResult {
 public struct SignalEvent: Hashable, Sendable {
   private var storage: Storage
 
-  /// The fields. Never mutated while shared (every setter goes through `unique()`), hence `@unchecked Sendable`.
+  /// The fields. Never mutated while shared (every setter goes through `unique()`), hence `@unchecked Sendable`
+  /// and no runtime exclusivity checks.
   private final class Storage: @unchecked Sendable {
-    var signal: Int32
-    var code: String?
-    var senderPID: Int32?
-    var details: String?
+    @exclusivity(unchecked) var signal: Int32
+    @exclusivity(unchecked) var code: String?
+    @exclusivity(unchecked) var senderPID: Int32?
+    @exclusivity(unchecked) var details: String?
 
     init(signal: Int32, code: String?, senderPID: Int32?, details: String?) {
       self.signal = signal

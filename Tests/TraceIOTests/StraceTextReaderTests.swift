@@ -332,6 +332,36 @@ import TraceModel
     #expect(calls[1].arguments.count == 2)
   }
 
+  /// The reader refills the box of the call it handed out last once the consumer has dropped it: an event the
+  /// consumer keeps must never change, and one it drops must not leave anything behind in the next.
+  @Test func eventsAreIndependentOfTheOnesAfterThem() throws {
+    let text = """
+      1 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f00 <0.000004>
+      1 openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3</etc/ld.so.cache> <0.000018>
+      1 futex(0x7f0, FUTEX_WAIT_PRIVATE, 2, NULL <unfinished ...>
+      2 close(3) = 0
+      1 <... futex resumed>) = -1 EAGAIN (Resource temporarily unavailable)
+      1 getpid() = 1
+      2 exit(0) = ?
+
+      """
+    let path = StraceTest.temporaryFile(Array(text.utf8))
+    defer { unlink(path) }
+    // Kept: every event, described when it came out, is described the same at the end.
+    let keeping = try StraceTextReader(path: path)
+    var kept: [(TraceEvent, String)] = []
+    while let event = try keeping.next() { kept.append((event, StraceTest.describe(event, arguments: true))) }
+    #expect(kept.count == 6)
+    for (event, described) in kept { #expect(StraceTest.describe(event, arguments: true) == described) }
+    // Dropped at once: the same descriptions, so nothing of an earlier event leaked into a later one.
+    let dropping = try StraceTextReader(path: path)
+    var described: [String] = []
+    while let event = try dropping.next() { described.append(StraceTest.describe(event, arguments: true)) }
+    #expect(described == kept.map(\.1))
+    #expect(described.last == "2 exit(0) = ?")
+    #expect(described[2] == "2 close(3) = 0")
+  }
+
   // MARK: Numbers, personality
 
   @Test func syscallNumbersFollowThePersonality() throws {

@@ -26,8 +26,18 @@ struct StraceArgumentParser {
   static func parseArguments(_ bytes: Bytes, from start: Int, to end: Int, symbols: SymbolCache? = nil)
     -> [Argument]
   {
+    var arguments: [Argument] = []
+    arguments.reserveCapacity(6)  // syscalls take at most six arguments
+    appendArguments(bytes, from: start, to: end, symbols: symbols, to: &arguments)
+    return arguments
+  }
+
+  /// `parseArguments` appending to `arguments`, so a caller can reuse an array (and its storage).
+  static func appendArguments(
+    _ bytes: Bytes, from start: Int, to end: Int, symbols: SymbolCache?, to arguments: inout [Argument]
+  ) {
     var parser = StraceArgumentParser(bytes, from: start, to: end, symbols: symbols)
-    return parser.parseList(closer: nil, depth: 0)
+    parser.parseList(closer: nil, depth: 0, into: &arguments)
   }
 
   /// Parses one value spanning `start..<end` (used for `-X`-less values such as a return's decoration).
@@ -41,14 +51,18 @@ struct StraceArgumentParser {
   /// Items separated by `,` up to `closer` (consumed) or the end. Elided items (`...`) are dropped.
   private mutating func parseList(closer: UInt8?, depth: Int) -> [Argument] {
     var items: [Argument] = []
-    if depth == 0 { items.reserveCapacity(6) }  // syscalls take at most six arguments
+    parseList(closer: closer, depth: depth, into: &items)
+    return items
+  }
+
+  private mutating func parseList(closer: UInt8?, depth: Int, into items: inout [Argument]) {
     while true {
       position = bytes.skipSpaces(from: position, to: end)
-      if position >= end { return items }
+      if position >= end { return }
       let byte = bytes[position]
       if let closer, byte == closer {
         position += 1
-        return items
+        return
       }
       if byte == ASCII.comma {
         position += 1

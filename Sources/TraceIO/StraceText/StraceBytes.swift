@@ -143,14 +143,40 @@ extension UnsafeBufferPointer where Element == UInt8 {
   @inline(__always) func decimal(at index: Int, to end: Int) -> (value: UInt64, end: Int)? {
     var index = index
     guard index < end, ASCII.isDigit(self[index]) else { return nil }
+    let start = index
     var value: UInt64 = 0
     while index < end, ASCII.isDigit(self[index]) {
-      let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-      let (sum, overflow2) = times.addingReportingOverflow(UInt64(self[index] &- ASCII.zero))
-      value = overflow1 || overflow2 ? UInt64.max : sum
+      // Nineteen digits cannot overflow 64 bits: only longer runs (never in a real log) need the slow check.
+      value = value &* 10 &+ UInt64(self[index] &- ASCII.zero)
       index += 1
     }
+    if index - start > 19 { return (saturatingDecimal(from: start, to: index), index) }
     return (value, index)
+  }
+
+  /// The digits in `from..<to` as a number, `UInt64.max` when it does not fit.
+  private func saturatingDecimal(from start: Int, to end: Int) -> UInt64 {
+    var value: UInt64 = 0
+    for index in start..<end {
+      let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+      let (sum, overflow2) = times.addingReportingOverflow(UInt64(self[index] &- ASCII.zero))
+      if overflow1 || overflow2 { return UInt64.max }
+      value = sum
+    }
+    return value
+  }
+
+  /// The index of the `=` of the last ` = ` in `from..<to`, or nil: where a call's result starts, found from
+  /// the end of the line (the result is the last thing on it).
+  @inline(__always) func lastSpacedEquals(from: Int, to: Int) -> Int? {
+    var index = to - 2
+    while index > from {
+      if self[index] == ASCII.equals, self[index - 1] == ASCII.space, self[index + 1] == ASCII.space {
+        return index
+      }
+      index -= 1
+    }
+    return nil
   }
 
   /// A C-style unsigned number at `index`: `0x` hexadecimal, `0` octal, or decimal.

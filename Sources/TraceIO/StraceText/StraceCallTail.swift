@@ -88,7 +88,8 @@ struct StraceCallTail {
     }
     // The result is the last thing on the line: ` = ` then a number, `?` or `-1 ERRNO (text)`. Strings in the
     // arguments may hold ` = ` too, but never after the result, so the last one found scanning back is it.
-    guard let equals = bytes.lastIndex(of: " = ", from: start, to: end) else { return .incomplete }
+    guard let equalsSign = bytes.lastSpacedEquals(from: start, to: end) else { return .incomplete }
+    let equals = equalsSign - 1
     let resultStart = equals + 3
     guard resultStart < end else { return .incomplete }
     let first = bytes[resultStart]
@@ -96,7 +97,8 @@ struct StraceCallTail {
     let close = bytes.trimSpaces(before: equals, from: start)
     guard close > start, bytes[close - 1] == ASCII.closeParen else { return .incomplete }
     let argumentsEnd = close - 1
-    if bytes.hasSuffix("<unfinished ...>", before: argumentsEnd) {
+    // (`close > start` and the `(` before `start`: `argumentsEnd - 1` is in the line.)
+    if bytes[argumentsEnd - 1] == ASCII.greater, bytes.hasSuffix("<unfinished ...>", before: argumentsEnd) {
       var tail = StraceCallTail(kind: .diedInCall)
       tail.argumentsEnd = dropOneSpace(bytes, before: argumentsEnd - 16, from: start)
       tail.duration = duration

@@ -22,11 +22,30 @@ struct StraceLinePrefix {
   var bodyStart: Int
 
   /// Parses the prefix of `line`. Never fails: what is not a prefix is left for the body.
+  ///
+  /// Inlined into the reader's per-line path: the common prefixes (`N  `, `[pid N] `, nothing) are decided on
+  /// their first bytes, and only a timestamp or a bracket calls out.
+  @inline(__always)
   static func parse(_ line: Bytes) -> StraceLinePrefix {
     let end = line.count
     var prefix = StraceLinePrefix(bodyStart: 0)
     var index = 0
-    if line.has("[pid ", at: 0) {
+    guard end > 0 else { return prefix }
+    if ASCII.isDigit(line[0]) {
+      if let (pid, after) = line.decimal(at: 0, to: end), after < end {
+        // `N ` or `N<comm> `; digits followed by `:` or `.` are a timestamp instead.
+        if line[after] == ASCII.space {
+          prefix.pid = Int32(truncatingIfNeeded: pid)
+          index = after
+        } else if line[after] == ASCII.less {
+          let close = skipComm(line, from: after)
+          if close <= end {
+            prefix.pid = Int32(truncatingIfNeeded: pid)
+            index = close
+          }
+        }
+      }
+    } else if line.has("[pid ", at: 0) {
       let digits = line.skipSpaces(from: 5, to: end)
       if let (pid, after) = line.decimal(at: digits, to: end) {
         var close = after
@@ -36,22 +55,18 @@ struct StraceLinePrefix {
           index = close + 1
         }
       }
-    } else if index < end, ASCII.isDigit(line[0]), let (pid, after) = line.decimal(at: 0, to: end), after < end {
-      // `N ` or `N<comm> `; digits followed by `:` or `.` are a timestamp instead.
-      if line[after] == ASCII.space {
-        prefix.pid = Int32(truncatingIfNeeded: pid)
-        index = after
-      } else if line[after] == ASCII.less {
-        let close = skipComm(line, from: after)
-        if close <= end {
-          prefix.pid = Int32(truncatingIfNeeded: pid)
-          index = close
-        }
-      }
     }
     index = line.skipSpaces(from: index, to: end)
-    index = parseStamp(line, from: index, into: &prefix)
+    if index < end, ASCII.isDigit(line[index]) { index = parseStamp(line, from: index, into: &prefix) }
     // `-n` `[ 257] ` and `-i` `[00007f5b4a49e011] ` / `[????????????????] `.
+    if index < end, line[index] == ASCII.openBracket { index = skipBrackets(line, from: index) }
+    prefix.bodyStart = index
+    return prefix
+  }
+
+  private static func skipBrackets(_ line: Bytes, from start: Int) -> Int {
+    let end = line.count
+    var index = start
     while index < end, line[index] == ASCII.openBracket, !line.has("[ Process ", at: index) {
       var close = index + 1
       while close < end, ASCII.isHexDigit(line[close]) || line[close] == ASCII.space || line[close] == ASCII.question {
@@ -60,8 +75,7 @@ struct StraceLinePrefix {
       guard close < end, line[close] == ASCII.closeBracket, close > index + 1 else { break }
       index = line.skipSpaces(from: close + 1, to: end)
     }
-    prefix.bodyStart = index
-    return prefix
+    return index
   }
 
   /// `-Y`'s `<comm>` after a pid: returns the index after the closing `>`. A comm may hold any byte; strace

@@ -147,6 +147,26 @@ public final class StraceTextReader: TraceReader {
 
   // MARK: The common lines
 
+  /// The call of the last event the fast path made, kept to be refilled for the next: once the consumer has
+  /// dropped that event this is the only reference, and `refill` reuses its box and argument array in place.
+  @exclusivity(unchecked) private var recycled: SyscallEvent?
+
+  @inline(__always)
+  private func recycledCall(
+    _ info: SyscallNameInfo, result: SyscallResult, completeness: SyscallEvent.Completeness, entryTime: TraceTime?,
+    duration: Int64?
+  ) -> SyscallEvent {
+    guard var call = recycled.take() else {
+      return SyscallEvent(
+        name: info.name, number: info.number, architecture: info.architecture, result: result,
+        completeness: completeness, entryTime: entryTime, durationMicroseconds: duration)
+    }
+    call.refill(
+      name: info.name, number: info.number, architecture: info.architecture, result: result,
+      completeness: completeness, entryTime: entryTime, durationMicroseconds: duration)
+    return call
+  }
+
   private enum FastOutcome {
     /// The line made this one event.
     case event(TraceEvent)
@@ -208,13 +228,14 @@ public final class StraceTextReader: TraceReader {
     switch tail.kind {
     case .complete, .diedInCall:
       let time = resolveTime(prefix)
-      let arguments =
-        info.parseArguments
-        ? StraceArgumentParser.parseArguments(line, from: argumentsStart, to: tail.argumentsEnd, symbols: symbols) : []
-      let result = tail.kind == .complete ? tail.result(line) : .noReturn
-      let call = SyscallEvent(
-        name: info.name, number: info.number, architecture: info.architecture, arguments: arguments, result: result,
-        completeness: .complete, entryTime: nil, durationMicroseconds: tail.duration)
+      var call = recycledCall(
+        info, result: tail.kind == .complete ? tail.result(line) : .noReturn, completeness: .complete,
+        entryTime: nil, duration: tail.duration)
+      if info.parseArguments {
+        StraceArgumentParser.appendArguments(
+          line, from: argumentsStart, to: tail.argumentsEnd, symbols: symbols, to: &call.arguments)
+      }
+      recycled = call
       return .event(
         TraceEvent(tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber)))
     case .unfinished:
@@ -247,12 +268,13 @@ public final class StraceTextReader: TraceReader {
     let pending = tasks[slot: slot].pending
     if pending != nil { tasks[slot: slot].pending = nil }
     let time = resolveTime(prefix)
-    let arguments = joinedArguments(pending, line, from: restStart, to: tail.argumentsEnd, parse: info.parseArguments)
-    let result = tail.kind == .complete ? tail.result(line) : .noReturn
-    let call = SyscallEvent(
-      name: info.name, number: info.number, architecture: info.architecture, arguments: arguments, result: result,
-      completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime,
-      durationMicroseconds: tail.duration)
+    var call = recycledCall(
+      info, result: tail.kind == .complete ? tail.result(line) : .noReturn,
+      completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime, duration: tail.duration)
+    if info.parseArguments {
+      appendJoinedArguments(pending, line, from: restStart, to: tail.argumentsEnd, to: &call.arguments)
+    }
+    recycled = call
     let origin = TraceEvent.Origin(file: fileIndex, line: pending?.line ?? input.lineNumber)
     return .event(TraceEvent(tid: tid, time: time, body: .syscall(call), origin: origin))
   }
@@ -474,14 +496,24 @@ public final class StraceTextReader: TraceReader {
     -> [Argument]
   {
     guard parse else { return [] }
+    var arguments: [Argument] = []
+    appendJoinedArguments(pending, line, from: start, to: end, to: &arguments)
+    return arguments
+  }
+
+  /// The arguments of a call split across lines: the text kept at entry and the rest on the resume line.
+  private func appendJoinedArguments(
+    _ pending: PendingCall?, _ line: Bytes, from start: Int, to end: Int, to arguments: inout [Argument]
+  ) {
     guard let entry = pending?.arguments, !entry.isEmpty else {
-      return StraceArgumentParser.parseArguments(line, from: start, to: end, symbols: symbols)
+      StraceArgumentParser.appendArguments(line, from: start, to: end, symbols: symbols, to: &arguments)
+      return
     }
     // Parsed once, joined: `SIG_SETMASK, [], ` + `NULL, 8`, or `{flags=…}` + ` => {parent_tid=[7]}, 88`.
     var joined = entry
     joined.append(contentsOf: UnsafeBufferPointer(rebasing: line[start..<end]))
-    return joined.withUnsafeBufferPointer {
-      StraceArgumentParser.parseArguments($0, from: 0, to: $0.count, symbols: symbols)
+    joined.withUnsafeBufferPointer {
+      StraceArgumentParser.appendArguments($0, from: 0, to: $0.count, symbols: symbols, to: &arguments)
     }
   }
 
