@@ -57,4 +57,93 @@ extern const unsigned cpt_sizeof_clone_args;
 extern const unsigned cpt_sizeof_robust_list_head;
 extern const unsigned cpt_sizeof_rseq;
 
+// MARK: ptrace requests (ptrace.c): one typed function per request shape, each returning 0 or -errno.
+// ptrace(2) is variadic, which Swift cannot call, and errno must be read before anything else runs.
+
+#include <sys/types.h>
+
+/// PTRACE_O_* options, as plain constants (glibc's enum imports as a distinct Swift type).
+extern const unsigned cpt_option_tracesysgood, cpt_option_tracefork, cpt_option_tracevfork, cpt_option_traceclone,
+    cpt_option_traceexec, cpt_option_traceexit, cpt_option_traceseccomp, cpt_option_exitkill;
+
+int cpt_seize(pid_t tid, unsigned options);
+int cpt_interrupt(pid_t tid);
+/// Resume until the next syscall entry or exit (PTRACE_SYSCALL), delivering `signal` (0: none).
+int cpt_syscall(pid_t tid, int signal);
+/// Resume until the next event, signal or seccomp stop (PTRACE_CONT), delivering `signal` (0: none).
+int cpt_cont(pid_t tid, int signal);
+/// Leave a group-stopped tracee stopped but able to report SIGCONT (PTRACE_LISTEN, SEIZE only).
+int cpt_listen(pid_t tid);
+int cpt_detach(pid_t tid, int signal);
+int cpt_geteventmsg(pid_t tid, unsigned long *_Nonnull message);
+
+/// The parts of siginfo_t the engine reports.
+typedef struct cpt_siginfo {
+  int32_t signo;
+  int32_t code;
+  int32_t errno_value;
+  int32_t sender_pid;
+  uint32_t sender_uid;
+  uint64_t fault_address;
+} cpt_siginfo;
+int cpt_getsiginfo(pid_t tid, cpt_siginfo *_Nonnull info);
+
+/// PTRACE_GET_SYSCALL_INFO flattened: the union of struct ptrace_syscall_info as plain fields.
+typedef struct cpt_syscall_info {
+  uint8_t op;  // 0 none, 1 entry, 2 exit, 3 seccomp (PTRACE_SYSCALL_INFO_*)
+  uint32_t arch;  // AUDIT_ARCH_*: the ABI of the call, which orig_rax alone cannot tell (int 0x80)
+  uint64_t instruction_pointer;
+  uint64_t stack_pointer;
+  uint64_t nr;
+  uint64_t args[6];
+  int64_t rval;
+  uint8_t is_error;
+  uint32_t ret_data;
+} cpt_syscall_info;
+/// AUDIT_ARCH_X86_64 and AUDIT_ARCH_I386.
+extern const uint32_t cpt_audit_arch_x86_64, cpt_audit_arch_i386;
+int cpt_get_syscall_info(pid_t tid, cpt_syscall_info *_Nonnull info);
+
+/// The general-purpose registers the engine looks at.
+typedef struct cpt_regs {
+  uint64_t rip, rsp, rax, orig_rax, rdi, rsi, rdx, r10, r8, r9, fs_base;
+} cpt_regs;
+int cpt_getregs(pid_t tid, cpt_regs *_Nonnull regs);
+
+/// Reads `length` bytes at `address` of `tid` into `buffer`: process_vm_readv, falling back to PTRACE_PEEKDATA
+/// word by word where process_vm_readv is refused. Returns the number of bytes read (maybe short, at an unmapped
+/// page), or -errno when nothing could be read.
+long cpt_read_memory(pid_t tid, uint64_t address, void *_Nonnull buffer, size_t length);
+
+// MARK: spawning the tracee (spawn.c)
+
+/// A child forked by `cpt_spawn`, blocked until `cpt_spawn_release`.
+typedef struct cpt_spawned {
+  pid_t pid;
+  /// Closing this lets the child go on (it blocks reading the other end).
+  int release_fd;
+  /// The child writes a `cpt_spawn_failure` here if it cannot exec; CLOEXEC, so a successful exec closes it.
+  int failure_fd;
+} cpt_spawned;
+
+/// What the child reports on `failure_fd` before it exits with 127.
+typedef struct cpt_spawn_failure {
+  /// 1: installing the seccomp filter, 2: execvp.
+  int32_t stage;
+  int32_t error;
+} cpt_spawn_failure;
+
+/// Forks a child that waits until released, then resets the signal dispositions and mask the tracer changed,
+/// optionally sets PR_SET_NO_NEW_PRIVS and installs the classic-BPF program `filter` (`filter_length`
+/// instructions of 8 bytes, built by the parent: nothing but async-signal-safe calls run in the child), and
+/// execvp(`file`, `argv`). `argv` ends with NULL. Returns 0 or -errno (fork or pipe failed).
+int cpt_spawn(const char *_Nonnull file, char *const _Nullable *_Nonnull argv, const void *_Nullable filter,
+              unsigned short filter_length, cpt_spawned *_Nonnull spawned);
+/// Lets the child continue to its exec. Call it after PTRACE_SEIZE.
+void cpt_spawn_release(cpt_spawned *_Nonnull spawned);
+/// Reads the child's failure report without blocking: 1 if one was read into `failure`, 0 if none (yet), -errno.
+int cpt_spawn_read_failure(int failure_fd, cpt_spawn_failure *_Nonnull failure);
+/// memfd_create(name, MFD_CLOEXEC) (needs _GNU_SOURCE, so Glibc does not show it to Swift): fd or -errno.
+int cpt_memfd(const char *_Nonnull name);
+
 #endif

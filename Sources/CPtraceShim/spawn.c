@@ -1,0 +1,100 @@
+// fork → (child: wait for the tracer's seize, reset signals, no_new_privs + seccomp filter, execvp). Only
+// async-signal-safe calls run in the child: the tracer may be multithreaded (Swift's runtime), and after fork
+// only the forking thread exists, so a lock another thread held (malloc, the Swift runtime) would never be freed.
+#include "CPtraceShim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static void report_and_exit(int fd, int stage, int error) {
+  cpt_spawn_failure failure = {.stage = stage, .error = error};
+  ssize_t ignored = write(fd, &failure, sizeof failure);
+  (void)ignored;
+  _exit(127);
+}
+
+int cpt_spawn(const char *file, char *const *argv, const void *filter, unsigned short filter_length,
+              cpt_spawned *spawned) {
+  int release[2], failure[2];
+  if (pipe2(release, O_CLOEXEC) == -1) return -errno;
+  if (pipe2(failure, O_CLOEXEC) == -1) {
+    int error = errno;
+    close(release[0]);
+    close(release[1]);
+    return -error;
+  }
+  pid_t pid = fork();
+  if (pid == -1) {
+    int error = errno;
+    close(release[0]);
+    close(release[1]);
+    close(failure[0]);
+    close(failure[1]);
+    return -error;
+  }
+  if (pid == 0) {
+    close(release[1]);
+    close(failure[0]);
+    // Block until the parent has seized us (it then closes its end: read returns 0). Anything else (the parent
+    // died, or wrote a byte to call it off) means: do not run the command untraced.
+    char byte;
+    ssize_t got;
+    do {
+      got = read(release[0], &byte, 1);
+    } while (got == -1 && errno == EINTR);
+    if (got != 0) _exit(127);
+    close(release[0]);
+    // The tracer ignores SIGPIPE and catches INT/TERM/HUP/QUIT; an ignored signal stays ignored across exec,
+    // and the mask is inherited, so give the command the dispositions it would have had without us.
+    static const int reset[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU};
+    struct sigaction default_action = {.sa_handler = SIG_DFL};
+    sigemptyset(&default_action.sa_mask);
+    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) sigaction(reset[i], &default_action, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (filter != NULL && filter_length > 0) {
+      struct sock_fprog program = {.len = filter_length, .filter = (struct sock_filter *)filter};
+      // Needed to install a filter without CAP_SYS_ADMIN; a setuid target then runs without its privileges.
+      if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) report_and_exit(failure[1], 1, errno);
+      if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == -1) report_and_exit(failure[1], 1, errno);
+    }
+    execvp(file, argv);
+    report_and_exit(failure[1], 2, errno);
+  }
+  close(release[0]);
+  close(failure[1]);
+  spawned->pid = pid;
+  spawned->release_fd = release[1];
+  spawned->failure_fd = failure[0];
+  return 0;
+}
+
+void cpt_spawn_release(cpt_spawned *spawned) {
+  if (spawned->release_fd >= 0) close(spawned->release_fd);
+  spawned->release_fd = -1;
+}
+
+int cpt_spawn_read_failure(int failure_fd, cpt_spawn_failure *failure) {
+  int flags = fcntl(failure_fd, F_GETFL);
+  if (flags != -1 && !(flags & O_NONBLOCK)) fcntl(failure_fd, F_SETFL, flags | O_NONBLOCK);
+  ssize_t got;
+  do {
+    got = read(failure_fd, failure, sizeof *failure);
+  } while (got == -1 && errno == EINTR);
+  if (got == (ssize_t)sizeof *failure) return 1;
+  if (got >= 0) return 0;
+  return errno == EAGAIN ? 0 : -errno;
+}
+
+int cpt_memfd(const char *name) {
+  int fd = memfd_create(name, MFD_CLOEXEC);
+  return fd == -1 ? -errno : fd;
+}
