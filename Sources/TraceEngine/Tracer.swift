@@ -1,0 +1,402 @@
+import CPtraceShim
+import Glibc
+import SyscallDecoding
+import TraceModel
+
+/// How much the tracee stops.
+public struct TraceOptions: Hashable, Sendable {
+  public enum Mode: Hashable, Sendable {
+    /// A seccomp filter stops only the lifecycle calls (`SeccompFilter`).
+    case fast
+    /// Stop at every syscall entry and exit (PTRACE_SYSCALL), like plain `strace -f`.
+    case allSyscalls
+  }
+
+  public var mode: Mode
+  /// Fast mode: stop at private futex calls too.
+  public var allFutex: Bool
+
+  public init(mode: Mode = .fast, allFutex: Bool = false) {
+    self.mode = mode
+    self.allFutex = allFutex
+  }
+}
+
+/// How a traced session ended.
+public struct TraceOutcome: Hashable, Sendable {
+  public enum End: Hashable, Sendable {
+    case exited(code: Int32)
+    case killed(signal: Int32, coreDumped: Bool)
+  }
+
+  /// How the launched process ended (its first task's wait status).
+  public var end: End?
+  /// The launched command could not be started: the child's errno and at which step.
+  public var spawnFailure: SpawnFailure?
+  /// The signal that interrupted the session (the traced tree was then killed), or nil.
+  public var interruptedBy: Int32?
+  /// ptrace stops handled.
+  public var stops: Int
+
+  /// The exit code a shell would give: the command's, or 128+N after death by signal N.
+  public var exitCode: Int32 {
+    if let spawnFailure { return spawnFailure.exitCode }
+    switch end {
+    case .exited(let code)?: return code
+    case .killed(let signal, _)?: return 128 + signal
+    case nil: return interruptedBy.map { 128 + $0 } ?? 1
+    }
+  }
+}
+
+/// The child's report that it could not exec (or install the filter).
+public struct SpawnFailure: Hashable, Sendable {
+  public enum Stage: Int32, Hashable, Sendable {
+    case filter = 1
+    case exec = 2
+  }
+
+  public var stage: Stage
+  public var errno: Int32
+
+  /// As a shell says it: 127 for a command not found, 126 for one found but not runnable.
+  public var exitCode: Int32 { stage == .exec && errno == ENOENT ? 127 : 126 }
+
+  public var reason: String {
+    let text = String(cString: strerror(errno))
+    switch stage {
+    case .filter: return "cannot install the seccomp filter: \(text)"
+    case .exec:
+      switch errno {
+      case ENOENT: return "command not found"
+      case EACCES: return "permission denied (not executable, or a directory)"
+      case ENOEXEC: return "not an executable format (a script without #!?)"
+      default: return text
+      }
+    }
+  }
+}
+
+/// Launches a command under ptrace and turns its stops into `TraceEvent`s.
+///
+/// Every ptrace request is made by the thread that calls `start` and `run` (ptrace answers only the thread that
+/// attached; another thread's requests fail with ESRCH), so both must run on one OS thread, outside Swift
+/// concurrency. The loop blocks only in `waitpid(-1, __WALL)`, and reads tracee memory only at ptrace-stops.
+public final class Tracer {
+  public let command: [String]
+  public let options: TraceOptions
+  /// The launched process, once started.
+  public private(set) var pid: Int32 = 0
+
+  private var threads: [Int32: ThreadState] = [:]
+  private var failureFD: Int32 = -1
+  private var outcome = TraceOutcome(end: nil, spawnFailure: nil, interruptedBy: nil, stops: 0)
+  private var killing = false
+
+  public init(command: [String], options: TraceOptions = TraceOptions()) {
+    precondition(!command.isEmpty, "Tracer needs a command")
+    self.command = command
+    self.options = options
+  }
+
+  deinit {
+    if failureFD >= 0 { close(failureFD) }
+  }
+
+  /// Forks the command, seizes it with EXITKILL (the tracees die with the tracer rather than run on with a
+  /// filter nobody answers), and lets it go on to exec.
+  public func start() throws(EngineError) {
+    let fast = options.mode == .fast
+    let filter = fast ? try SeccompFilter.program(allFutex: options.allFutex) : []
+    var spawned = cpt_spawned(pid: 0, release_fd: -1, failure_fd: -1)
+    let arguments = command.map { strdup($0) }
+    defer { arguments.forEach { free($0) } }
+    let argv = arguments + [nil]
+    let result = filter.withUnsafeBytes { program in
+      argv.withUnsafeBufferPointer { argv in
+        cpt_spawn(command[0], argv.baseAddress!, fast ? program.baseAddress : nil, UInt16(filter.count / 8), &spawned)
+      }
+    }
+    if result < 0 { throw EngineError(.spawnFailed, request: "fork", errno: -result) }
+    pid = spawned.pid
+    failureFD = spawned.failure_fd
+    do {
+      try Ptrace.seize(pid, options: Ptrace.options(traceSeccomp: fast, exitKill: true))
+    } catch {
+      // The child waits for the release pipe: killing it before it could run anything untraced.
+      kill(pid, SIGKILL)
+      var status: Int32 = 0
+      waitpid(pid, &status, 0)
+      close(spawned.release_fd)
+      throw error
+    }
+    let thread = ThreadState(tid: pid, tgid: pid)
+    thread.beforeFirstExec = true
+    threads[pid] = thread
+    if !fast {
+      // PTRACE_SYSCALL needs a stop to be given: interrupt the child (blocked in read) and restart it in
+      // syscall-stepping mode, so its exec's entry is seen too.
+      try Ptrace.interrupt(pid)
+      var status: Int32 = 0
+      while waitpid(pid, &status, __WALL) < 0 && errno == EINTR {}
+      cpt_spawn_release(&spawned)
+      try Ptrace.syscall(pid)
+    } else {
+      cpt_spawn_release(&spawned)
+    }
+  }
+
+  /// Runs until every tracee is gone, giving each event to `sink` as it happens.
+  public func run(_ sink: (TraceEvent) -> Void) throws(EngineError) -> TraceOutcome {
+    var status: Int32 = 0
+    while true {
+      if !killing, InterruptSignals.pending != 0 {
+        outcome.interruptedBy = InterruptSignals.pending
+        killTree()
+      }
+      let tid = waitpid(-1, &status, __WALL)
+      if tid < 0 {
+        let error = errno
+        if error == EINTR { continue }
+        if error == ECHILD { break }
+        throw EngineError(.ptraceRequestFailed, request: "waitpid", errno: error)
+      }
+      outcome.stops += 1
+      try handle(tid: tid, status: status, sink: sink)
+    }
+    return outcome
+  }
+
+  // MARK: Stops
+
+  private func handle(tid: Int32, status: Int32, sink: (TraceEvent) -> Void) throws(EngineError) {
+    let now = TraceTime.now()
+    let thread = threads[tid] ?? firstSight(tid)
+    if killing, !thread.killed {
+      // A task first seen after the kill (a child whose fork raced it) goes too.
+      thread.killed = true
+      kill(tid, SIGKILL)
+    }
+    thread.stops += 1
+    func emit(_ body: TraceEvent.Body) { sink(TraceEvent(tid: tid, tgid: thread.tgid, time: now, body: body)) }
+    switch Stop.classify(status: status, eventMessage: { Ptrace.eventMessage(tid) }) {
+    case .exited(let code):
+      flushPending(thread, time: now, sink: sink)
+      emit(.exited(code: code))
+      ended(thread, .exited(code: code))
+    case .killed(let signal, let core):
+      flushPending(thread, time: now, sink: sink)
+      emit(.killed(signal: signal, coreDumped: core))
+      ended(thread, .killed(signal: signal, coreDumped: core))
+    case .syscall:
+      guard let info = Ptrace.syscallInfo(tid) else { return }  // gone; waitpid reports how
+      switch info.op {
+      case 1: beginCall(thread, info, time: now, sink: sink)
+      case 2: finishCall(thread, info, time: now, sink: sink)
+      default: break
+      }
+      try resume(thread)
+    case .seccomp:
+      guard let info = Ptrace.syscallInfo(tid) else { return }
+      if info.op == 3 { beginCall(thread, info, time: now, sink: sink) }
+      try resume(thread)
+    case .created(let kind, let newTID):
+      var tgid = newTID
+      if kind == .clone, let pending = thread.pending, let clone = CloneCall(pending.event), clone.createsThread {
+        tgid = thread.tgid
+      }
+      if let early = threads[newTID] {
+        early.tgid = tgid  // its first stop came before this event (rule 4): claim it
+      } else {
+        threads[newTID] = ThreadState(tid: newTID, tgid: tgid)
+      }
+      try resume(thread)
+    case .exec(let formerTID):
+      execTookOver(thread, formerTID: formerTID, time: now, sink: sink)
+      try resume(thread)
+    case .exitEvent:
+      // Sticky since Linux 6.1: only a resume lets the task finish dying, SIGKILL or not.
+      try Ptrace.cont(tid)
+    case .groupStop(let signal):
+      emit(.groupStop(signal: signal))
+      // LISTEN keeps it stopped, as untraced, yet lets it report SIGCONT; CONT would end the stop.
+      try Ptrace.listen(tid)
+    case .eventStop:
+      try resume(thread)
+    case .signalDelivery(let signal):
+      let info = Ptrace.signalInfo(tid)
+      emit(.signal(Self.signalEvent(signal, info)))
+      try resume(thread, signal: signal)
+    case .other:
+      try resume(thread)
+    }
+  }
+
+  /// A tid never seen before: a new task whose creator's event has not come yet. Its thread group comes from
+  /// /proc; the creation event, when it comes, only confirms it.
+  private func firstSight(_ tid: Int32) -> ThreadState {
+    let tgid = ProcFiles.statusField("Tgid", of: tid).map { Int32(truncatingIfNeeded: $0) } ?? tid
+    let thread = ThreadState(tid: tid, tgid: tgid)
+    threads[tid] = thread
+    return thread
+  }
+
+  private func resume(_ thread: ThreadState, signal: Int32 = 0) throws(EngineError) {
+    // Fast mode steps to the syscall exit only while a call waits for its result.
+    if options.mode == .allSyscalls || thread.pending != nil {
+      try Ptrace.syscall(thread.tid, signal: signal)
+    } else {
+      try Ptrace.cont(thread.tid, signal: signal)
+    }
+  }
+
+  private func ended(_ thread: ThreadState, _ end: TraceOutcome.End) {
+    threads[thread.tid] = nil
+    guard thread.tid == pid, outcome.end == nil else { return }
+    outcome.end = end
+    if failureFD >= 0 {
+      var failure = cpt_spawn_failure()
+      if cpt_spawn_read_failure(failureFD, &failure) == 1, let stage = SpawnFailure.Stage(rawValue: failure.stage) {
+        outcome.spawnFailure = SpawnFailure(stage: stage, errno: failure.error)
+      }
+      close(failureFD)
+      failureFD = -1
+    }
+  }
+
+  // MARK: Syscalls
+
+  private func beginCall(_ thread: ThreadState, _ info: cpt_syscall_info, time: TraceTime, sink: (TraceEvent) -> Void) {
+    flushPending(thread, time: time, sink: sink)
+    let architecture: Architecture = info.arch == cpt_audit_arch_i386 ? .i386 : .x86_64
+    let number = Int32(truncatingIfNeeded: info.nr)
+    let name = SyscallDecoder.name(of: number, in: architecture)
+    let args = withUnsafeBytes(of: info.args) { Array($0.bindMemory(to: UInt64.self)) }
+    let arguments = SyscallDecoder.entry(
+      name: name, architecture: architecture, args: args, memory: LiveMemory(tid: thread.tid))
+    var event = SyscallEvent(name: name, number: number, architecture: architecture, arguments: arguments)
+    if name == "execve" || name == "execveat" { thread.beforeFirstExec = false }
+    if name == "exit" || name == "exit_group" {
+      // These never return: the next thing the task reports is its PTRACE_EVENT_EXIT.
+      event.completeness = .entryOnly
+      emit(event, thread: thread, time: time, sink: sink)
+      return
+    }
+    thread.pending = PendingCall(event: event, args: args, entryTime: time)
+  }
+
+  private func finishCall(_ thread: ThreadState, _ info: cpt_syscall_info, time: TraceTime, sink: (TraceEvent) -> Void) {
+    guard let pending = thread.pending else { return }  // an exit whose entry we never saw (none in launch mode)
+    thread.pending = nil
+    var event = pending.event
+    let result = Self.result(rval: info.rval, isError: info.is_error != 0)
+    event.result = result
+    event.arguments = SyscallDecoder.exit(
+      name: event.name, architecture: event.architecture, args: pending.args, arguments: event.arguments,
+      result: result, memory: LiveMemory(tid: thread.tid))
+    if pending.entryTime != time { event.entryTime = pending.entryTime }
+    emit(event, thread: thread, time: time, sink: sink)
+  }
+
+  /// A call that will never see its exit (the task died or exec'd in it): reported as entered only.
+  private func flushPending(_ thread: ThreadState, time: TraceTime, sink: (TraceEvent) -> Void) {
+    guard let pending = thread.pending else { return }
+    thread.pending = nil
+    var event = pending.event
+    event.completeness = .entryOnly
+    emit(event, thread: thread, time: pending.entryTime, sink: sink)
+  }
+
+  private func emit(_ call: SyscallEvent, thread: ThreadState, time: TraceTime, sink: (TraceEvent) -> Void) {
+    // The launched child's own set-up between fork and exec is ours, not the command's.
+    if thread.beforeFirstExec { return }
+    sink(TraceEvent(tid: thread.tid, tgid: thread.tgid, time: time, body: .syscall(call)))
+  }
+
+  /// PTRACE_EVENT_EXEC. When a non-leader execs, the kernel has already torn down the other threads (they
+  /// reported their exits) and gives the execing thread the leader's tid: its pending execve moves to the leader,
+  /// whose own pending call never returns.
+  private func execTookOver(_ leader: ThreadState, formerTID: Int32, time: TraceTime, sink: (TraceEvent) -> Void) {
+    leader.beforeFirstExec = false
+    if leader.tid == pid, failureFD >= 0 {
+      close(failureFD)
+      failureFD = -1
+    }
+    guard formerTID != 0, formerTID != leader.tid else { return }
+    flushPending(leader, time: time, sink: sink)
+    if let former = threads.removeValue(forKey: formerTID) {
+      leader.pending = former.pending
+    }
+    sink(TraceEvent(tid: leader.tid, tgid: leader.tgid, time: time, body: .execTookOver(formerTID: formerTID)))
+    for (tid, other) in threads where other.tgid == leader.tgid && tid != leader.tid {
+      threads[tid] = nil  // gone without a report (ptrace(2) BUGS)
+    }
+  }
+
+  static func result(rval: Int64, isError: Bool) -> SyscallResult {
+    guard isError else { return .success(rval) }
+    let code = Int32(truncatingIfNeeded: -rval)
+    // ERESTARTSYS … ERESTART_RESTARTBLOCK (512…516): kernel-internal, the call will be restarted.
+    return (512...516).contains(code) ? .interrupted(errno: code) : .failure(errno: code)
+  }
+
+  static func signalEvent(_ signal: Int32, _ info: cpt_siginfo?) -> SignalEvent {
+    guard let info else { return SignalEvent(signal: signal) }
+    let name = Signals.name(of: info.signo) ?? "\(info.signo)"
+    var details = "si_signo=\(name), si_code=\(info.code)"
+    var sender: Int32?
+    if info.code <= 0 || info.signo == SIGCHLD {
+      sender = info.sender_pid
+      details += ", si_pid=\(info.sender_pid), si_uid=\(info.sender_uid)"
+    } else if [SIGSEGV, SIGBUS, SIGILL, SIGFPE].contains(info.signo) {
+      details += ", si_addr=" + (info.fault_address == 0 ? "NULL" : "0x" + String(info.fault_address, radix: 16))
+    }
+    return SignalEvent(signal: signal, code: String(info.code), senderPID: sender, details: details)
+  }
+
+  // MARK: Interrupt
+
+  /// Kills every traced process: in fast mode detaching would leave them with a filter whose traced calls fail
+  /// with ENOSYS. The loop goes on reaping (and resuming exit stops) until none is left.
+  private func killTree() {
+    killing = true
+    var groups = Set<Int32>()
+    for thread in threads.values {
+      thread.killed = true
+      groups.insert(thread.tgid)
+    }
+    for tgid in groups { kill(tgid, SIGKILL) }
+  }
+}
+
+/// What the engine knows of one task. A class: the loop updates it in place from several helpers.
+final class ThreadState {
+  let tid: Int32
+  var tgid: Int32
+  /// The call entered and not yet returned; fast mode steps to its exit.
+  var pending: PendingCall?
+  /// The launched child between fork and its first execve: its calls are the spawn's, not the command's.
+  var beforeFirstExec = false
+  var killed = false
+  var stops = 0
+
+  init(tid: Int32, tgid: Int32) {
+    self.tid = tid
+    self.tgid = tgid
+  }
+}
+
+struct PendingCall {
+  var event: SyscallEvent
+  var args: [UInt64]
+  var entryTime: TraceTime
+}
+
+extension TraceTime {
+  /// Now, in microseconds since the epoch (the clock of threadtrace's own traces).
+  static func now() -> TraceTime {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return TraceTime(microseconds: Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000)
+  }
+}
