@@ -1,0 +1,191 @@
+import Analysis
+import ArgumentParser
+import Rendering
+import SyscallDecoding
+import TraceEngine
+import TraceIO
+import TraceModel
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension ThreadTrace {
+  struct Trace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run a command under ptrace and explain every thread-lifecycle event as it happens.",
+      discussion: """
+        The annotated events go to standard error (or --output-text FILE) as they happen; -o FILE records a \
+        JSON Lines trace that `threadtrace explain FILE` replays. A summary follows when the command ends. The \
+        exit code is the command's (128+N after death by signal N).
+
+        By default a seccomp filter stops the command only at the calls of the thread story (clone, mmap, \
+        futex on shared words, exit …); --all-syscalls stops at every call, like strace -f.
+        """)
+
+    enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
+      case text, json, none
+    }
+
+    @Option(name: .short, help: "Record the trace as JSON Lines to FILE.")
+    var output: String?
+
+    @Option(name: .customLong("output-text"), help: "Write the annotated events to FILE instead of standard error.")
+    var outputText: String?
+
+    @Option(name: .customLong("summary"), help: "The summary at the end: text, json (threadtrace.summary/1) or none.")
+    var summary: SummaryFormat = .text
+
+    @Flag(name: .customLong("all-syscalls"), help: "Stop at every syscall (no seccomp filter) and show each one.")
+    var allSyscalls = false
+
+    @Flag(name: .customLong("all-futex"), help: "Also stop at private futex calls (mutexes, condition variables).")
+    var allFutex = false
+
+    @Flag(name: .customLong("quiet"), help: "Do not print the events, only the summary.")
+    var quiet = false
+
+    @Option(name: .customLong("color"), help: "Colour: auto (a terminal without NO_COLOR), always or never.")
+    var color: ColorChoice = .auto
+
+    @Option(name: .customLong("xlat"), help: "How constants are shown: abbreviated (names), raw (numbers) or verbose (both).")
+    var xlat: XlatStyleOption = .abbreviated
+
+    @ArgumentParser.Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
+    var command: [String] = []
+
+    mutating func validate() throws {
+      // captureForPassthrough keeps a leading `--` and even `--help`.
+      if command.first == "--" { command.removeFirst() }
+      if command.isEmpty || command == ["--help"] || command == ["-h"] { throw CleanExit.helpRequest(self) }
+      if allFutex && allSyscalls { throw ValidationError("--all-futex applies to the default (filtered) mode only") }
+    }
+
+    func run() throws {
+      let textFD: Int32
+      if let outputText {
+        textFD = open(outputText, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if textFD < 0 {
+          Diagnostics.error("\(TerminalSafe.escape(outputText)): \(String(cString: strerror(errno)))")
+          throw ExitCode(2)
+        }
+      } else {
+        textFD = 2
+      }
+      var writer: JSONLinesWriter?
+      if let output {
+        do {
+          writer = try JSONLinesWriter(path: output)
+        } catch {
+          Diagnostics.error(TerminalSafe.escape(error.description))
+          throw ExitCode(2)
+        }
+      }
+      InterruptSignals.install()
+      let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
+      let tracer = Tracer(command: command, options: options)
+      let startTime = Self.now()
+      do {
+        try tracer.start()
+      } catch {
+        if error.ptraceNotPermitted {
+          Diagnostics.error(
+            "ptrace is not permitted here (\(error)): a seccomp profile or container policy blocks it, "
+              + "or kernel.yama.ptrace_scope is 3")
+        } else {
+          Diagnostics.error("cannot start \(TerminalSafe.escape(command[0])): \(error)")
+        }
+        throw ExitCode(1)
+      }
+
+      var header = TraceHeader(
+        schema: JSONLinesFormat.schema, toolVersion: ToolVersion.string, kernel: Self.kernelRelease(),
+        architecture: .x86_64, command: command, startTime: startTime, clock: .epoch)
+      header.interrupted = false
+      var traceFailure: TraceWriteError?
+      func record(_ body: () throws(TraceWriteError) -> Void) {
+        guard traceFailure == nil else { return }
+        do { try body() } catch {
+          traceFailure = error
+          Diagnostics.error(TerminalSafe.escape(error.description))
+        }
+      }
+      if let writer { record { () throws(TraceWriteError) in try writer.writeHeader(header) } }
+
+      let text = FileOutput(fd: textFD)
+      let palette = Palette(enabled: color.enabled(for: textFD))
+      let eventText = EventText(palette: palette, style: xlat.style)
+      let summaryJSON = SummaryJSON()
+      let lifecycle =
+        summary == .json
+        ? Lifecycle(taskSink: { summaryJSON.add(task: $0) }, processSink: { summaryJSON.add(process: $0) })
+        : Lifecycle()
+      let explainer = Explainer()
+      let showEvents = !quiet
+
+      let outcome: TraceOutcome
+      do {
+        outcome = try tracer.run { event in
+          if let writer { record { () throws(TraceWriteError) in try writer.write(event) } }
+          let notes = lifecycle.apply(event)
+          guard showEvents else { return }
+          let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
+          text.writeLine(eventText.line(event))
+          for annotation in annotations { text.writeLine(Explain.render(annotation, palette: palette)) }
+          // Live output: each event is visible when it happens, not when a buffer fills.
+          text.flush()
+        }
+      } catch {
+        text.flush()
+        Diagnostics.error("tracing failed: \(error)")
+        throw ExitCode(1)
+      }
+      lifecycle.finish()
+      let interrupted = outcome.interruptedBy != nil
+      if let writer {
+        record { () throws(TraceWriteError) in
+          try writer.writeEnd(
+            interrupted: interrupted, time: Self.now(),
+            reason: outcome.interruptedBy.map { "interrupted by \(Signals.name(of: $0) ?? "signal \($0)")" })
+        }
+      }
+      if let failure = outcome.spawnFailure {
+        Diagnostics.error("\(TerminalSafe.escape(command[0])): \(failure.reason)")
+      }
+      if let signal = outcome.interruptedBy {
+        Diagnostics.say(
+          "threadtrace: interrupted by \(Signals.name(of: signal) ?? "signal \(signal)"): killed the traced processes")
+      }
+
+      switch summary {
+      case .none: break
+      case .text:
+        if showEvents { text.writeLine("") }
+        text.write(SummaryText(palette: palette, foldAlike: true).render(lifecycle))
+      case .json:
+        let source = SummaryJSON.Source(
+          files: output.map { [$0] } ?? [], format: JSONLinesFormat.schema, interrupted: interrupted)
+        let out = FileOutput(fd: 1)
+        summaryJSON.finish(counts: lifecycle.counts, source: source) { out.write(bytes: $0) }
+        out.flush()
+      }
+      text.flush()
+      if textFD != 2 { close(textFD) }
+      // An incomplete trace file is a failure of ours even when the command succeeded (hard-cases rule 11).
+      if traceFailure != nil && outcome.exitCode == 0 { throw ExitCode(3) }
+      if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    static func now() -> TraceTime {
+      var time = timespec()
+      clock_gettime(CLOCK_REALTIME, &time)
+      return TraceTime(microseconds: Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000)
+    }
+
+    static func kernelRelease() -> String? {
+      var name = utsname()
+      guard uname(&name) == 0 else { return nil }
+      return withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+  }
+}
