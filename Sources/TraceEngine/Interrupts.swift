@@ -15,7 +15,15 @@ public enum InterruptSignals {
     action.__sigaction_handler.sa_handler = { signal in pendingInterrupt.store(signal, ordering: .relaxed) }
     action.sa_flags = 0
     sigemptyset(&action.sa_mask)
-    for signal in [SIGINT, SIGTERM, SIGHUP] { sigaction(signal, &action, nil) }
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+      sigaction(signal, &action, nil)
+      sigaddset(&mask, signal)
+    }
+    // A parent may have started us with them blocked (a test runner's thread, a service manager): a blocked
+    // SIGTERM would never reach the handler and the tracer could only be SIGKILLed.
+    pthread_sigmask(SIG_UNBLOCK, &mask, nil)
     var ignore = sigaction()
     ignore.__sigaction_handler.sa_handler = SIG_IGN
     sigemptyset(&ignore.sa_mask)

@@ -41,10 +41,12 @@ public struct TraceOutcome: Hashable, Sendable {
   /// The exit code a shell would give: the command's, or 128+N after death by signal N.
   public var exitCode: Int32 {
     if let spawnFailure { return spawnFailure.exitCode }
+    // The command died of our SIGKILL: say what stopped the tracer, as a shell would for the tracer itself.
+    if let interruptedBy { return 128 + interruptedBy }
     switch end {
     case .exited(let code)?: return code
     case .killed(let signal, _)?: return 128 + signal
-    case nil: return interruptedBy.map { 128 + $0 } ?? 1
+    case nil: return 1
     }
   }
 }
