@@ -162,6 +162,13 @@ extension ThreadTrace {
       case .text:
         if showEvents { text.writeLine("") }
         text.write(SummaryText(palette: palette, foldAlike: true).render(lifecycle))
+        // The same per-task stories `explain` tells for a small trace.
+        if lifecycle.counts.tasks <= 12 {
+          text.writeLine("")
+          for record in lifecycle.records {
+            text.writeLine(palette.bold("\(record.tid)") + ": " + TerminalSafe.escape(TaskStory.tell(record)))
+          }
+        }
       case .json:
         let source = SummaryJSON.Source(
           files: output.map { [$0] } ?? [], format: JSONLinesFormat.schema, interrupted: interrupted)
