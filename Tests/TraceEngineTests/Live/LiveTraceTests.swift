@@ -1,0 +1,214 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `threadtrace trace` on the fixture programs, checked against what each program printed about itself (its
+/// tids, the stack sizes it asked for) and, where strace is installed, against strace's view of the same program.
+/// Serialized: CI has two cores, and each test runs a tracer and a tracee.
+@Suite(
+  "Live tracing of the fixture programs", .serialized,
+  .enabled(if: Live.unavailable == nil, Comment(rawValue: Live.unavailable ?? "")))
+struct LiveTraceTests {
+  static let strace: String? = ["/usr/bin/strace", "/bin/strace"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  @Test func defaultThreadsAreTheProgramsThreadsWithItsStacks() throws {
+    let run = try Live.trace([try Live.program("default_threads")])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    let summary = try Live.summary(of: run.traceFile)
+    let reported = Set(run.oracle("thread").compactMap { $0["tid"].flatMap(Int32.init) })
+    #expect(reported.count == 4)
+    #expect(Set(summary.threadTasks.map(\.tid)) == reported)
+    #expect(summary.threads == 4 && summary.processes == 0 && summary.execs == 1)
+    for task in summary.threadTasks {
+      #expect(task.stackSize == 8 << 20 && task.guardSize == 4096, "\(task)")
+      #expect(task.exitCode == 0)
+    }
+    // The live annotated text tells the story as it happens.
+    #expect(run.stderr.contains("clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD"))
+    #expect(run.stderr.contains("+++ exited with 0 +++"))
+  }
+
+  @Test(.enabled(if: strace != nil, "strace is not installed"))
+  func defaultThreadsAgreeWithStrace() throws {
+    let program = try Live.program("default_threads")
+    let ours = try Live.summary(of: try Live.trace([program]).traceFile)
+    let log = Live.workDirectory.appendingPathComponent("default_threads-\(UUID().uuidString).strace").path
+    let straced = try Live.run(Self.strace!, ["-f", "-qq", "-o", log, program], timeout: 30)
+    #expect(straced.status == 0)
+    let theirs = try Live.summary(of: log)
+    #expect(ours.threads == theirs.threads && ours.processes == theirs.processes && ours.execs == theirs.execs)
+    #expect(ours.threadTasks.map(\.stackSize) == theirs.threadTasks.map(\.stackSize))
+    #expect(ours.threadTasks.map(\.guardSize) == theirs.threadTasks.map(\.guardSize))
+  }
+
+  @Test func stackSizesAreTheOnesAskedFor() throws {
+    let run = try Live.trace([try Live.program("stack_sizes")])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    let summary = try Live.summary(of: run.traceFile)
+    let byTID = Dictionary(summary.threadTasks.map { ($0.tid, $0) }, uniquingKeysWith: { first, _ in first })
+    let threads = run.oracle("thread")
+    #expect(threads.count >= 3)
+    for line in threads {
+      guard let tid = line["tid"].flatMap(Int32.init), let task = byTID[tid] else {
+        Issue.record("thread \(line) not in the summary")
+        continue
+      }
+      #expect(task.stackSize == line["stack_size"].flatMap(Int.init), "\(line)")
+      #expect(task.guardSize == line["guard_size"].flatMap(Int.init), "\(line)")
+    }
+  }
+
+  @Test func namedThreadsHaveTheirNames() throws {
+    let run = try Live.trace([try Live.program("named_threads")])
+    defer { Live.expectClean(run) }
+    let summary = try Live.summary(of: run.traceFile)
+    let names = Dictionary(summary.threadTasks.map { ($0.tid, $0.name) }, uniquingKeysWith: { first, _ in first })
+    let threads = run.oracle("thread")
+    #expect(threads.count == 3)
+    for line in threads {
+      let tid = Int32(line["tid"] ?? "") ?? 0
+      #expect(names[tid] == line["name"], "\(line)")
+    }
+  }
+
+  @Test func execFromAThreadIsReportedOnTheLeader() throws {
+    let run = try Live.trace([try Live.program("exec_from_thread")])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    let execer = try #require(run.oracle("thread").first { $0["role"] == "execer" }?["tid"])
+    let after = try #require(run.oracle("after_exec").first)
+    #expect(after["former_tid"] == execer)
+    #expect(run.stderr.contains("+++ superseded by execve in pid \(execer) +++"))
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.execs == 2)
+  }
+
+  @Test func forkAndVforkMakeProcesses() throws {
+    let forked = try Live.trace([try Live.program("fork_exec")])
+    Live.expectClean(forked)
+    #expect(forked.status == 0)
+    #expect(try Live.summary(of: forked.traceFile).processes == 1)
+    let vforked = try Live.trace([try Live.program("vfork_exec")])
+    Live.expectClean(vforked)
+    #expect(vforked.status == 0)
+    #expect(try Live.summary(of: vforked.traceFile).vforks == 1)
+  }
+
+  @Test func privateFutexesStopOnlyWhenAskedTo() throws {
+    let program = try Live.program("mutex_contention")
+    let filtered = try Live.trace([program])
+    Live.expectClean(filtered)
+    #expect(!filtered.stderr.contains("FUTEX_WAIT_PRIVATE"))
+    let all = try Live.trace([program], options: ["--all-futex"])
+    Live.expectClean(all)
+    #expect(all.stderr.contains("FUTEX_WAIT_PRIVATE"))
+  }
+
+  @Test func allSyscallsShowsEveryCall() throws {
+    let run = try Live.trace([try Live.program("default_threads")], options: ["--all-syscalls"])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("write(1, \"start pid="))
+    #expect(run.stderr.contains("brk(NULL)") || run.stderr.contains("brk(0)"))
+    #expect(try Live.summary(of: run.traceFile).threads == 4)
+  }
+
+  @Test(arguments: [
+    ("exit 42", 42 as Int32),
+    ("kill -TERM $$", 143 as Int32),
+    ("kill -KILL $$", 137 as Int32),
+  ])
+  func exitStatusIsTheCommands(_ script: String, _ expected: Int32) throws {
+    let run = try Live.trace(["sh", "-c", script], options: ["--summary", "none"])
+    Live.expectClean(run)
+    #expect(run.status == expected)
+  }
+
+  @Test func aThreadsSegfaultKillsTheProcess() throws {
+    let run = try Live.trace([try Live.program("thread_killed")], options: ["--summary", "none"])
+    Live.expectClean(run)
+    #expect(run.status == 139)
+    #expect(run.stderr.contains("--- SIGSEGV"))
+    #expect(run.stderr.contains("+++ killed by SIGSEGV"))
+  }
+
+  @Test func commandsThatCannotRun() throws {
+    let missing = try Live.trace(["threadtrace-no-such-command"], options: ["--summary", "none"])
+    Live.expectClean(missing)
+    #expect(missing.status == 127)
+    #expect(missing.stderr.contains("command not found"))
+    let file = Live.workDirectory.appendingPathComponent("not-executable").path
+    _ = FileManager.default.createFile(atPath: file, contents: Data("data\n".utf8), attributes: [.posixPermissions: 0o644])
+    let notExecutable = try Live.trace([file], options: ["--summary", "none"])
+    Live.expectClean(notExecutable)
+    #expect(notExecutable.status == 126)
+    #expect(notExecutable.stderr.contains("permission denied"))
+  }
+
+  @Test func groupStopKeepsTheTraceeStoppedUntilSIGCONT() throws {
+    var stoppedSeen = false
+    let run = try Live.trace(["sh", "-c", "kill -STOP $$; echo resumed"], options: ["--summary", "none"], timeout: 20) {
+      tracer in
+      // Find the traced sh, wait until it is stopped, then continue it.
+      for _ in 0..<500 {
+        if let (pid, state) = Self.tracee(of: tracer), state.hasPrefix("t") || state.hasPrefix("T") {
+          stoppedSeen = true
+          usleep(100_000)
+          kill(pid, SIGCONT)
+          return
+        }
+        usleep(10_000)
+      }
+    }
+    Live.expectClean(run)
+    #expect(stoppedSeen)
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("resumed"))
+    #expect(run.stderr.contains("--- stopped by SIGSTOP ---"))
+  }
+
+  @Test(arguments: [(SIGTERM as Int32, 143 as Int32), (SIGINT as Int32, 130 as Int32)])
+  func interruptingTheTracerKillsTheTracedTree(_ signal: Int32, _ expected: Int32) throws {
+    var tracees: [Int32] = []
+    let run = try Live.trace(["sh", "-c", "sleep 100 & sleep 100"], options: ["--summary", "none"], timeout: 20) {
+      tracer in
+      for _ in 0..<500 {
+        tracees = Self.tracees(of: tracer)
+        if tracees.count >= 3 { break }  // sh and both sleeps
+        usleep(10_000)
+      }
+      kill(tracer, signal)
+    }
+    Live.expectClean(run, extraPIDs: tracees)
+    #expect(tracees.count >= 3)
+    #expect(run.status == expected)
+    #expect(run.stderr.contains("interrupted"))
+    let lines = try String(contentsOfFile: run.traceFile, encoding: .utf8).split(separator: "\n")
+    #expect(lines.last?.contains("\"type\":\"end\"") == true && lines.last?.contains("\"interrupted\":true") == true)
+  }
+
+  /// Processes traced by `tracer`.
+  static func tracees(of tracer: Int32) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap(Int32.init).filter { pid in
+      guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
+      return status.split(separator: "\n").contains { $0.hasPrefix("TracerPid:") && $0.hasSuffix("\t\(tracer)") }
+    }
+  }
+
+  static func tracee(of tracer: Int32) -> (Int32, String)? {
+    for pid in tracees(of: tracer) {
+      guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let state = status.split(separator: "\n").first(where: { $0.hasPrefix("State:") })
+      else { continue }
+      return (pid, state.dropFirst(6).trimmingCharacters(in: .whitespaces))
+    }
+    return nil
+  }
+}
