@@ -148,15 +148,21 @@ public final class Tracer {
     }
   }
 
-  /// Runs until every tracee is gone, giving each event to `sink` as it happens.
-  public func run(_ sink: (TraceEvent) -> Void) throws(EngineError) -> TraceOutcome {
+  /// Runs until every tracee is gone, giving each event to `sink` as it happens. `idle` is called whenever no
+  /// stop is waiting, right before the loop blocks: the moment to flush output, so that it is live without a
+  /// write per event while the tracee waits.
+  public func run(idle: () -> Void = {}, _ sink: (TraceEvent) -> Void) throws(EngineError) -> TraceOutcome {
     var status: Int32 = 0
     while true {
       if !killing, InterruptSignals.pending != 0 {
         outcome.interruptedBy = InterruptSignals.pending
         killTree()
       }
-      let tid = waitpid(-1, &status, __WALL)
+      var tid = waitpid(-1, &status, __WALL | WNOHANG)
+      if tid == 0 {
+        idle()
+        tid = waitpid(-1, &status, __WALL)
+      }
       if tid < 0 {
         let error = errno
         if error == EINTR { continue }

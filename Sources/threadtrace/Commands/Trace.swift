@@ -125,15 +125,14 @@ extension ThreadTrace {
 
       let outcome: TraceOutcome
       do {
-        outcome = try tracer.run { event in
+        // Output is flushed whenever the tracees run and no stop waits: live, without a write per event.
+        outcome = try tracer.run(idle: { text.flush() }) { event in
           if let writer { record { () throws(TraceWriteError) in try writer.write(event) } }
           let notes = lifecycle.apply(event)
           guard showEvents else { return }
           let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
           text.writeLine(eventText.line(event))
           for annotation in annotations { text.writeLine(Explain.render(annotation, palette: palette)) }
-          // Live output: each event is visible when it happens, not when a buffer fills.
-          text.flush()
         }
       } catch {
         text.flush()
