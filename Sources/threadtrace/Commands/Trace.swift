@@ -140,6 +140,8 @@ extension ThreadTrace {
         throw ExitCode(1)
       }
       lifecycle.finish()
+      // The last events before the closing messages, which go straight to standard error.
+      text.flush()
       let interrupted = outcome.interruptedBy != nil
       if let writer {
         record { () throws(TraceWriteError) in
