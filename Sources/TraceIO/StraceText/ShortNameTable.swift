@@ -46,19 +46,27 @@ struct ShortName: Equatable {
 }
 
 /// A small open-addressing map from `ShortName` to a value worked out once per name. Owned by one reader (no
-/// locks); when three quarters full it stops remembering new names and just computes them, which bounds its
-/// memory whatever a hostile log holds.
+/// locks, never re-entered); its slots are in memory it manages itself, so a lookup takes no reference counting.
+/// When three quarters full it stops remembering new names and just computes them, which bounds its memory
+/// whatever a hostile log holds.
 final class ShortNameTable<Value> {
   private let mask: Int
-  // One reader, never re-entered: no dynamic exclusivity checks.
-  @exclusivity(unchecked) private var keys: [ShortName]
-  @exclusivity(unchecked) private var values: [Value?]
-  @exclusivity(unchecked) private var filled = 0
+  private let keys: UnsafeMutablePointer<ShortName>
+  private let values: UnsafeMutablePointer<Value?>
+  private var filled = 0
 
   init(bits: Int) {
     mask = (1 << bits) - 1
-    keys = [ShortName](repeating: ShortName(), count: 1 << bits)
-    values = [Value?](repeating: nil, count: 1 << bits)
+    keys = .allocate(capacity: 1 << bits)
+    keys.initialize(repeating: ShortName(), count: 1 << bits)
+    values = .allocate(capacity: 1 << bits)
+    values.initialize(repeating: nil, count: 1 << bits)
+  }
+
+  deinit {
+    values.deinitialize(count: mask + 1)
+    values.deallocate()
+    keys.deallocate()
   }
 
   /// The value for `key`, made by `make` the first time.
@@ -66,9 +74,8 @@ final class ShortNameTable<Value> {
   func value(for key: ShortName, make: () -> Value) -> Value {
     var slot = Int(truncatingIfNeeded: key.hash) & mask
     while true {
-      let existing = keys[slot]
-      if existing.meta == 0 { break }
-      if existing == key, let value = values[slot] { return value }
+      if keys[slot].meta == 0 { break }
+      if keys[slot] == key, let value = values[slot] { return value }
       slot = (slot + 1) & mask
     }
     let value = make()

@@ -11,7 +11,12 @@ struct StraceArgumentParser {
   let bytes: Bytes
   var position: Int
   let end: Int
-  let symbols: SymbolCache?
+  /// Not retained: a parser lives only while its caller, which owns the cache, parses one argument list, and
+  /// retaining it (an atomic operation) per list is measurable.
+  unowned(unsafe) let symbols: SymbolCache?
+  /// The identifier `parseFieldName` last scanned without finding `=` after it.
+  private var scannedIdentifierStart = -1
+  private var scannedIdentifierEnd = -1
   /// Structures and arrays nested deeper than this are kept as text: bounds the recursion on hostile input.
   static let maximumDepth = 48
 
@@ -28,16 +33,26 @@ struct StraceArgumentParser {
   {
     var arguments: [Argument] = []
     arguments.reserveCapacity(6)  // syscalls take at most six arguments
-    appendArguments(bytes, from: start, to: end, symbols: symbols, to: &arguments)
+    overwriteArguments(bytes, from: start, to: end, symbols: symbols, in: &arguments)
     return arguments
   }
 
-  /// `parseArguments` appending to `arguments`, so a caller can reuse an array (and its storage).
-  static func appendArguments(
-    _ bytes: Bytes, from start: Int, to end: Int, symbols: SymbolCache?, to arguments: inout [Argument]
+  /// `parseArguments` into `arguments` from its start, overwriting the elements there and dropping any left
+  /// after the last: a reader refilling the previous event's array reuses its storage, and replacing an element
+  /// of a known type costs a fraction of destroying a whole array through its element's value witness.
+  static func overwriteArguments(
+    _ bytes: Bytes, from start: Int, to end: Int, symbols: SymbolCache?, in arguments: inout [Argument]
   ) {
     var parser = StraceArgumentParser(bytes, from: start, to: end, symbols: symbols)
-    parser.parseList(closer: nil, depth: 0, into: &arguments)
+    var written = 0
+    parser.parseArgumentList(into: &arguments, at: &written)
+    truncate(&arguments, to: written)
+  }
+
+  /// Drops the elements of `arguments` from `count` on, one at a time from the end (see `overwriteArguments`).
+  @inline(__always)
+  static func truncate(_ arguments: inout [Argument], to count: Int) {
+    while arguments.count > count { arguments.removeLast() }
   }
 
   /// Parses one value spanning `start..<end` (used for `-X`-less values such as a return's decoration).
@@ -51,11 +66,117 @@ struct StraceArgumentParser {
   /// Items separated by `,` up to `closer` (consumed) or the end. Elided items (`...`) are dropped.
   private mutating func parseList(closer: UInt8?, depth: Int) -> [Argument] {
     var items: [Argument] = []
-    parseList(closer: closer, depth: depth, into: &items)
+    var written = 0
+    parseList(closer: closer, depth: depth, into: &items, at: &written)
     return items
   }
 
-  private mutating func parseList(closer: UInt8?, depth: Int, into items: inout [Argument]) {
+  /// A call's argument list: `parseList(closer: nil, depth: 0)`, with the values most arguments are (a number,
+  /// a constant, a string, alone before the next comma) read on the spot, and the first other one handing the
+  /// rest of the list to `parseList`.
+  private mutating func parseArgumentList(into items: inout [Argument], at written: inout Int) {
+    while true {
+      position = bytes.skipSpaces(from: position, to: end)
+      if position >= end { return }
+      if bytes[position] == ASCII.comma {
+        position += 1
+        continue
+      }
+      guard let value = simpleValue() else {
+        parseList(closer: nil, depth: 0, into: &items, at: &written)
+        return
+      }
+      Self.put(Argument(value), in: &items, at: &written)
+    }
+  }
+
+  /// The value at `position` when it is a number, a constant (`NULL`, `PROT_READ|PROT_WRITE`) or a string,
+  /// followed by nothing but spaces before a comma or the end: exactly what `parseFieldName` (nil) and
+  /// `parseFullValue` make of it, without their general checks. Nil, and `position` unchanged, otherwise.
+  @inline(__always)
+  private mutating func simpleValue() -> ArgValue? {
+    let start = position
+    let byte = bytes[start]
+    var after: Int
+    var value: ArgValue
+    if ASCII.isDigit(byte) || (byte == ASCII.minus && start + 1 < end && ASCII.isDigit(bytes[start + 1])) {
+      // As `parseNumberLike`; a `|`, `<<` or `<` after the number is not a comma, so it is left to it.
+      let negative = byte == ASCII.minus
+      guard let (magnitude, numberEnd, hex) = bytes.cNumber(at: negative ? start + 1 : start, to: end) else {
+        return nil
+      }
+      after = bytes.skipSpaces(from: numberEnd, to: end)
+      guard after >= end || bytes[after] == ASCII.comma else { return nil }
+      if negative {
+        value = .integer(magnitude > UInt64(Int64.max) ? Int64.min : -Int64(magnitude))
+      } else {
+        value = hex ? .address(magnitude) : .integer(Int64(bitPattern: magnitude))
+      }
+    } else if ASCII.isIdentifierStart(byte) {
+      // As `parseSymbolLike` on parts of identifier characters joined by single `|`s (no `-`, no `<<`).
+      var index = start + 1
+      while index < end {
+        let next = bytes[index]
+        if ASCII.isIdentifier(next) {
+          index += 1
+        } else if next == ASCII.pipe, index + 1 < end, ASCII.isIdentifier(bytes[index + 1]) {
+          index += 2
+        } else {
+          break
+        }
+      }
+      after = bytes.skipSpaces(from: index, to: end)
+      guard after >= end || bytes[after] == ASCII.comma else { return nil }
+      let bytes = bytes
+      if let symbols {
+        value = symbols.value(bytes, from: start, to: index) {
+          Self.makeSymbolic(bytes, from: start, to: index, shifted: false)
+        }
+      } else {
+        value = Self.makeSymbolic(bytes, from: start, to: index, shifted: false)
+      }
+    } else if byte == ASCII.quote {
+      // As `parseString`: the closing quote is the first one not escaped (an escape's own digits are never
+      // quotes); without escapes the bytes are copied at once.
+      var index = start + 1
+      var escaped = false
+      while index < end {
+        let next = bytes[index]
+        if next == ASCII.quote { break }
+        if next == ASCII.backslash {
+          escaped = true
+          index += 2
+        } else {
+          index += 1
+        }
+      }
+      guard index < end else { return nil }
+      var truncated = false
+      after = index + 1
+      if bytes.has("...", at: after) {
+        truncated = true
+        after += 3
+      }
+      after = bytes.skipSpaces(from: after, to: end)
+      guard after >= end || bytes[after] == ASCII.comma else { return nil }
+      var out: [UInt8]
+      if escaped {
+        out = []
+        out.reserveCapacity(index - start - 1)
+        _ = decodeQuoted(bytes, from: start + 1, to: end, into: &out)
+      } else {
+        out = Array(UnsafeBufferPointer(rebasing: bytes[(start + 1)..<index]))
+      }
+      value = .string(StringValue(bytes: out, truncated: truncated))
+    } else {
+      return nil
+    }
+    position = after
+    return value
+  }
+
+  /// Puts the items at `items[written...]`, replacing what is there, appending past the end.
+  private mutating func parseList(closer: UInt8?, depth: Int, into items: inout [Argument], at written: inout Int) {
     while true {
       position = bytes.skipSpaces(from: position, to: end)
       if position >= end { return }
@@ -72,7 +193,7 @@ struct StraceArgumentParser {
         // A closer that is not ours (unbalanced input): take it as text so we always make progress.
         let start = position
         position += 1
-        items.append(Argument(.text(bytes.string(start, position))))
+        Self.put(Argument(.text(bytes.string(start, position))), in: &items, at: &written)
         continue
       }
       if bytes.has("...", at: position) {
@@ -81,8 +202,14 @@ struct StraceArgumentParser {
       }
       let name = parseFieldName()
       let value = parseFullValue(depth: depth)
-      items.append(Argument(name: name, value))
+      Self.put(Argument(name: name, value), in: &items, at: &written)
     }
+  }
+
+  @inline(__always)
+  private static func put(_ item: Argument, in items: inout [Argument], at written: inout Int) {
+    if written < items.count { items[written] = item } else { items.append(item) }
+    written += 1
   }
 
   /// `name=` before a value (clone's `child_stack=…`, structure fields); not `==`.
@@ -90,11 +217,19 @@ struct StraceArgumentParser {
     var index = position
     guard index < end, ASCII.isIdentifierStart(bytes[index]) else { return nil }
     while index < end, ASCII.isIdentifier(bytes[index]) { index += 1 }
-    guard index < end, bytes[index] == ASCII.equals else { return nil }
-    if index + 1 < end, bytes[index + 1] == ASCII.equals || bytes[index + 1] == ASCII.greater { return nil }
-    let name = bytes.string(position, index)
+    guard index < end, bytes[index] == ASCII.equals,
+      index + 1 >= end || (bytes[index + 1] != ASCII.equals && bytes[index + 1] != ASCII.greater)
+    else {
+      // Not a name but the start of a value (a constant, mostly): its scan need not be done again.
+      scannedIdentifierStart = position
+      scannedIdentifierEnd = index
+      return nil
+    }
+    let start = position
     position = index + 1
-    return name
+    let bytes = bytes
+    guard let symbols, let key = ShortName(bytes, from: start, to: index) else { return bytes.string(start, index) }
+    return symbols.fieldNames.value(for: key) { bytes.string(start, index) }
   }
 
   /// A value, then `=> value` when the kernel changed it, then anything left before the separator as text.
@@ -103,6 +238,11 @@ struct StraceArgumentParser {
     let start = position
     var value = parseValue(depth: depth)
     var after = bytes.skipSpaces(from: position, to: end)
+    // Most values end at a comma or the end of the list: none of the cases below applies.
+    if after >= end || bytes[after] == ASCII.comma {
+      position = after
+      return value
+    }
     if inSet, after < end, after > position, ASCII.isIdentifierStart(bytes[after]), case .symbolic = value {
       // Signal sets separate their members with spaces: `[CHLD RTMIN RT_1]`.
       position = after
@@ -266,6 +406,8 @@ struct StraceArgumentParser {
     while position < end {
       let partStart = position
       if bytes[position] == ASCII.minus { position += 1 }
+      // An identifier ends where it ends: one scanned before from the same start need not be scanned again.
+      if position == scannedIdentifierStart { position = scannedIdentifierEnd }
       while position < end, ASCII.isIdentifier(bytes[position]) { position += 1 }
       if position == partStart { break }
       // A shifted field: `21<<MAP_HUGE_SHIFT`, `FUTEX_OP_SET<<28`.

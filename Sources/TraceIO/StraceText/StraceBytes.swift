@@ -44,12 +44,19 @@ enum ASCII {
     byte &- zero < 10 ? UInt64(byte &- zero) : UInt64((byte | 0x20) &- UInt8(ascii: "a") &+ 10)
   }
 
+  // Character classes as bit sets over the byte's value: one shift and test, no branches (these run on
+  // every byte of every name and constant). Bits 0-63 are bytes 0x00-0x3F, bits 64-127 bytes 0x40-0x7F.
+  private static let digitsLow: UInt64 = 0x03FF_0000_0000_0000  // 0-9
+  private static let lettersHigh: UInt64 = 0x07FF_FFFE_87FF_FFFE  // A-Z _ a-z
+
   @inline(__always) static func isIdentifierStart(_ byte: UInt8) -> Bool {
-    (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte == underscore
+    let bits = byte & 0xC0 == 0x40 ? lettersHigh : 0
+    return (bits &>> UInt64(byte & 63)) & 1 != 0
   }
 
   @inline(__always) static func isIdentifier(_ byte: UInt8) -> Bool {
-    isIdentifierStart(byte) || isDigit(byte)
+    let bits = byte & 0xC0 == 0x40 ? lettersHigh : (byte & 0xC0 == 0 ? digitsLow : 0)
+    return (bits &>> UInt64(byte & 63)) & 1 != 0
   }
 }
 

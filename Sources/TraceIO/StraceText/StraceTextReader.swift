@@ -23,7 +23,7 @@ public final class StraceTextReader: TraceReader {
   // these properties (a tenth of the reading time, measured) buy nothing: they are off.
 
   /// Tasks seen and not yet ended, with the call each has in flight.
-  @exclusivity(unchecked) private var tasks = TaskTable<TaskState>()
+  private let tasks = TaskTable<TaskState>(filler: TaskState())
   /// The next event to hand out when `queue` is empty: most lines make one event, and a slot is cheaper than
   /// an array's append and remove.
   @exclusivity(unchecked) private var ready: TraceEvent?
@@ -232,8 +232,10 @@ public final class StraceTextReader: TraceReader {
         info, result: tail.kind == .complete ? tail.result(line) : .noReturn, completeness: .complete,
         entryTime: nil, duration: tail.duration)
       if info.parseArguments {
-        StraceArgumentParser.appendArguments(
-          line, from: argumentsStart, to: tail.argumentsEnd, symbols: symbols, to: &call.arguments)
+        StraceArgumentParser.overwriteArguments(
+          line, from: argumentsStart, to: tail.argumentsEnd, symbols: symbols, in: &call.arguments)
+      } else {
+        StraceArgumentParser.truncate(&call.arguments, to: 0)
       }
       recycled = call
       return .event(
@@ -264,15 +266,17 @@ public final class StraceTextReader: TraceReader {
     let tail = StraceCallTail.parse(line, from: restStart, to: end, wantAnnotation: info.parseArguments, errnos: errnos)
     guard tail.kind == .complete || tail.kind == .diedInCall else { return .fallBack }
     // Another call than the one in flight: strace lost track; two events, for the general path.
-    if let open = tasks[slot: slot].pending, open.info.name != info.name { return .fallBack }
-    let pending = tasks[slot: slot].pending
-    if pending != nil { tasks[slot: slot].pending = nil }
+    if let openName = tasks[slot: slot].pending?.info.name, openName != info.name { return .fallBack }
+    // Moved out of the table, not copied: no reference counting on its argument text.
+    let pending = tasks[slot: slot].pending.take()
     let time = resolveTime(prefix)
     var call = recycledCall(
       info, result: tail.kind == .complete ? tail.result(line) : .noReturn,
       completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime, duration: tail.duration)
     if info.parseArguments {
-      appendJoinedArguments(pending, line, from: restStart, to: tail.argumentsEnd, to: &call.arguments)
+      overwriteJoinedArguments(pending, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
+    } else {
+      StraceArgumentParser.truncate(&call.arguments, to: 0)
     }
     recycled = call
     let origin = TraceEvent.Origin(file: fileIndex, line: pending?.line ?? input.lineNumber)
@@ -497,25 +501,33 @@ public final class StraceTextReader: TraceReader {
   {
     guard parse else { return [] }
     var arguments: [Argument] = []
-    appendJoinedArguments(pending, line, from: start, to: end, to: &arguments)
+    overwriteJoinedArguments(pending, line, from: start, to: end, in: &arguments)
     return arguments
   }
 
-  /// The arguments of a call split across lines: the text kept at entry and the rest on the resume line.
-  private func appendJoinedArguments(
-    _ pending: PendingCall?, _ line: Bytes, from start: Int, to end: Int, to arguments: inout [Argument]
+  /// The arguments of a call split across lines (the text kept at entry and the rest on the resume line), put
+  /// over those in `arguments` as `StraceArgumentParser.overwriteArguments` does.
+  private func overwriteJoinedArguments(
+    _ pending: PendingCall?, _ line: Bytes, from start: Int, to end: Int, in arguments: inout [Argument]
   ) {
     guard let entry = pending?.arguments, !entry.isEmpty else {
-      StraceArgumentParser.appendArguments(line, from: start, to: end, symbols: symbols, to: &arguments)
+      StraceArgumentParser.overwriteArguments(line, from: start, to: end, symbols: symbols, in: &arguments)
       return
     }
-    // Parsed once, joined: `SIG_SETMASK, [], ` + `NULL, 8`, or `{flags=…}` + ` => {parent_tid=[7]}, 88`.
-    var joined = entry
-    joined.append(contentsOf: UnsafeBufferPointer(rebasing: line[start..<end]))
-    joined.withUnsafeBufferPointer {
-      StraceArgumentParser.appendArguments($0, from: 0, to: $0.count, symbols: symbols, to: &arguments)
+    // Parsed once, joined: `SIG_SETMASK, [], ` + `NULL, 8`, or `{flags=…}` + ` => {parent_tid=[7]}, 88`. The
+    // join is made in a buffer kept for it, so it costs no allocation.
+    joinBuffer.removeAll(keepingCapacity: true)
+    joinBuffer.append(contentsOf: entry)
+    joinBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: line[start..<end]))
+    joinBuffer.withUnsafeBufferPointer {
+      StraceArgumentParser.overwriteArguments($0, from: 0, to: $0.count, symbols: symbols, in: &arguments)
     }
+    // A call's whole argument text can be as long as a line: do not keep a huge buffer for the rest of the run.
+    if joinBuffer.capacity > 1 << 16 { joinBuffer = [] }
   }
+
+  /// Where the two halves of a split call's arguments are joined to be parsed.
+  @exclusivity(unchecked) private var joinBuffer: [UInt8] = []
 
   /// A non-leader's execve took the leader's pid. In one file (`-f`) the leader's `<... execve resumed>` closes
   /// it; in a `-ff` file the rest is in the leader's file, so the entry goes out now for the merger to join.
@@ -705,7 +717,7 @@ public final class StraceTextReader: TraceReader {
     tasks.removeValue(forKey: tid)
     announcedChildren.remove(tid)
     // strace drops the `[pid N]` prefix again once one task is left: its lines are then unprefixed.
-    if filePID == nil, !holding, tasks.count == 1, let survivor = tasks.keys.first { owner = survivor }
+    if filePID == nil, !holding, tasks.count == 1, let survivor = tasks.keysPresent.first { owner = survivor }
   }
 
   /// The task of a line: its prefix, the `-ff` file's pid, or the one task whose lines have no prefix.
