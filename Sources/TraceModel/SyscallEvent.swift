@@ -3,143 +3,237 @@
 /// A value type whose fields live in one shared, copy-on-write box: an event is copied at every step from reader
 /// to renderer, and copying one reference costs less than copying ~90 bytes holding four reference-counted
 /// fields (measured: a fifth of strace reading time went to such copies). Mutating a copy copies the box first.
+/// In the box the optionals and the result are plain values and flag bits, so that filling one in costs no
+/// enum copies; absent values are stored as 0, so comparing and hashing the stored fields means the same as
+/// comparing and hashing the public ones.
 public struct SyscallEvent: Hashable, Sendable {
-  private var storage: Storage
+  @usableFromInline var storage: Storage
 
   /// The fields. Never mutated while shared (every setter goes through `unique()`), hence `@unchecked Sendable`;
   /// and for the same reason no two accesses to a box can overlap, so the runtime's exclusivity checks (a
   /// call into the runtime on every field read) are off.
-  private final class Storage: @unchecked Sendable {
-    @exclusivity(unchecked) var name: String
-    @exclusivity(unchecked) var number: Int32?
-    @exclusivity(unchecked) var architecture: Architecture
-    @exclusivity(unchecked) var completeness: Completeness
-    @exclusivity(unchecked) var arguments: [Argument]
-    @exclusivity(unchecked) var result: SyscallResult?
-    @exclusivity(unchecked) var entryTime: TraceTime?
-    @exclusivity(unchecked) var durationMicroseconds: Int64?
+  @usableFromInline final class Storage: @unchecked Sendable {
+    @exclusivity(unchecked) @usableFromInline var name: String
+    @exclusivity(unchecked) @usableFromInline var arguments: [Argument]
+    /// The annotation of a `.success` result.
+    @exclusivity(unchecked) @usableFromInline var annotation: String?
+    /// The value of a `.success` result, the errno of `.failure` and `.interrupted`.
+    @exclusivity(unchecked) @usableFromInline var resultValue: Int64
+    @exclusivity(unchecked) @usableFromInline var entryTime: Int64
+    @exclusivity(unchecked) @usableFromInline var duration: Int64
+    @exclusivity(unchecked) @usableFromInline var number: Int32
+    @exclusivity(unchecked) @usableFromInline var bits: UInt32
 
+    @inlinable
     init(
-      name: String, number: Int32?, architecture: Architecture, arguments: [Argument], result: SyscallResult?,
-      completeness: Completeness, entryTime: TraceTime?, durationMicroseconds: Int64?
+      name: String, arguments: [Argument], annotation: String?, resultValue: Int64, entryTime: Int64,
+      duration: Int64, number: Int32, bits: UInt32
     ) {
       self.name = name
-      self.number = number
-      self.architecture = architecture
       self.arguments = arguments
-      self.result = result
-      self.completeness = completeness
+      self.annotation = annotation
+      self.resultValue = resultValue
       self.entryTime = entryTime
-      self.durationMicroseconds = durationMicroseconds
+      self.duration = duration
+      self.number = number
+      self.bits = bits
     }
 
+    @inlinable
     func copy() -> Storage {
       Storage(
-        name: name, number: number, architecture: architecture, arguments: arguments, result: result,
-        completeness: completeness, entryTime: entryTime, durationMicroseconds: durationMicroseconds)
+        name: name, arguments: arguments, annotation: annotation, resultValue: resultValue, entryTime: entryTime,
+        duration: duration, number: number, bits: bits)
     }
   }
 
+  // `bits`: the architecture, the completeness, the result's case, which optionals are present.
+  @usableFromInline static var i386: UInt32 { 1 }
+  @usableFromInline static var completenessShift: UInt32 { 1 }  // two bits: complete, entryOnly, exitOnly
+  @usableFromInline static var resultShift: UInt32 { 3 }  // three bits: ResultCode
+  @usableFromInline static var hasNumber: UInt32 { 1 << 6 }
+  @usableFromInline static var hasEntryTime: UInt32 { 1 << 7 }
+  @usableFromInline static var hasDuration: UInt32 { 1 << 8 }
+
+  /// The result's case as stored: `none` is a nil result.
+  @usableFromInline package enum ResultCode: UInt32 {
+    case none = 0, success, failure, interrupted, noReturn
+  }
+
   /// The box, copied first if another value shares it.
-  @inline(__always) private mutating func unique() -> Storage {
+  @inlinable @inline(__always) mutating func unique() -> Storage {
     if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     return storage
   }
 
   /// The name as the source gave it (`clone3`, or `syscall_0x1f4` when the source did not know it).
   public var name: String {
-    get { storage.name }
-    set { unique().name = newValue }
+    @inlinable get { storage.name }
+    @inlinable set { unique().name = newValue }
   }
+
   /// The syscall number in `architecture`, when known.
   public var number: Int32? {
-    get { storage.number }
-    set { unique().number = newValue }
+    @inlinable get { storage.bits & Self.hasNumber != 0 ? storage.number : nil }
+    @inlinable set {
+      let storage = unique()
+      storage.number = newValue ?? 0
+      storage.bits = newValue == nil ? storage.bits & ~Self.hasNumber : storage.bits | Self.hasNumber
+    }
   }
+
   public var architecture: Architecture {
-    get { storage.architecture }
-    set { unique().architecture = newValue }
+    @inlinable get { storage.bits & Self.i386 != 0 ? .i386 : .x86_64 }
+    @inlinable set {
+      let storage = unique()
+      storage.bits = newValue == .i386 ? storage.bits | Self.i386 : storage.bits & ~Self.i386
+    }
   }
+
   /// The arguments at entry, and where the kernel wrote back (`=>`), the values at exit.
   public var arguments: [Argument] {
-    get { storage.arguments }
-    _modify {
+    @inlinable get { storage.arguments }
+    @inlinable _modify {
       let storage = unique()
       yield &storage.arguments
     }
   }
+
   /// `nil` while the call has not returned (or never did: `exit`, a thread killed mid-call).
   public var result: SyscallResult? {
-    get { storage.result }
-    set { unique().result = newValue }
-  }
-  public var completeness: Completeness {
-    get { storage.completeness }
-    set { unique().completeness = newValue }
-  }
-  /// When the call was entered, if different from the event time (split `<unfinished ...>` calls).
-  public var entryTime: TraceTime? {
-    get { storage.entryTime }
-    set { unique().entryTime = newValue }
-  }
-  /// Time spent in the call (strace `-T`).
-  public var durationMicroseconds: Int64? {
-    get { storage.durationMicroseconds }
-    set { unique().durationMicroseconds = newValue }
+    @inlinable get {
+      let storage = storage
+      switch ResultCode(rawValue: (storage.bits >> Self.resultShift) & 7) ?? .none {
+      case .none: return nil
+      case .success: return .success(storage.resultValue, annotation: storage.annotation)
+      case .failure: return .failure(errno: Int32(truncatingIfNeeded: storage.resultValue))
+      case .interrupted: return .interrupted(errno: Int32(truncatingIfNeeded: storage.resultValue))
+      case .noReturn: return .noReturn
+      }
+    }
+    @inlinable set {
+      switch newValue {
+      case nil: setResult(.none, 0, annotation: nil)
+      case .success(let value, let annotation)?: setResult(.success, value, annotation: annotation)
+      case .failure(let errno)?: setResult(.failure, Int64(errno), annotation: nil)
+      case .interrupted(let errno)?: setResult(.interrupted, Int64(errno), annotation: nil)
+      case .noReturn?: setResult(.noReturn, 0, annotation: nil)
+      }
+    }
   }
 
+  /// Sets the result from its stored form: a value for `.success` (with its annotation), an errno for
+  /// `.failure` and `.interrupted`, 0 otherwise. For readers, which have the parts and no `SyscallResult`.
+  @inlinable package mutating func setResult(_ code: ResultCode, _ value: Int64, annotation: String?) {
+    let storage = unique()
+    storage.resultValue = value
+    storage.annotation = annotation
+    storage.bits = storage.bits & ~(7 << Self.resultShift) | code.rawValue << Self.resultShift
+  }
+
+  public var completeness: Completeness {
+    @inlinable get {
+      switch (storage.bits >> Self.completenessShift) & 3 {
+      case 1: return .entryOnly
+      case 2: return .exitOnly
+      default: return .complete
+      }
+    }
+    @inlinable set {
+      let storage = unique()
+      storage.bits = storage.bits & ~(3 << Self.completenessShift) | Self.code(newValue) << Self.completenessShift
+    }
+  }
+
+  @inlinable static func code(_ completeness: Completeness) -> UInt32 {
+    switch completeness {
+    case .complete: return 0
+    case .entryOnly: return 1
+    case .exitOnly: return 2
+    }
+  }
+
+  /// When the call was entered, if different from the event time (split `<unfinished ...>` calls).
+  public var entryTime: TraceTime? {
+    @inlinable get { storage.bits & Self.hasEntryTime != 0 ? TraceTime(microseconds: storage.entryTime) : nil }
+    @inlinable set {
+      let storage = unique()
+      storage.entryTime = newValue?.microseconds ?? 0
+      storage.bits = newValue == nil ? storage.bits & ~Self.hasEntryTime : storage.bits | Self.hasEntryTime
+    }
+  }
+
+  /// Time spent in the call (strace `-T`).
+  public var durationMicroseconds: Int64? {
+    @inlinable get { storage.bits & Self.hasDuration != 0 ? storage.duration : nil }
+    @inlinable set {
+      let storage = unique()
+      storage.duration = newValue ?? 0
+      storage.bits = newValue == nil ? storage.bits & ~Self.hasDuration : storage.bits | Self.hasDuration
+    }
+  }
+
+  @inlinable
   public init(
     name: String, number: Int32? = nil, architecture: Architecture = .x86_64, arguments: [Argument] = [],
     result: SyscallResult? = nil, completeness: Completeness = .complete, entryTime: TraceTime? = nil,
     durationMicroseconds: Int64? = nil
   ) {
     storage = Storage(
-      name: name, number: number, architecture: architecture, arguments: arguments, result: result,
-      completeness: completeness, entryTime: entryTime, durationMicroseconds: durationMicroseconds)
+      name: name, arguments: arguments, annotation: nil, resultValue: 0, entryTime: 0, duration: 0, number: 0,
+      bits: 0)
+    refill(
+      name: name, number: number, architecture: architecture, completeness: completeness, entryTime: entryTime,
+      durationMicroseconds: durationMicroseconds)
+    self.result = result
   }
 
-  /// Sets every field but `arguments` in this value's own box when no other value shares it, else in a new box
-  /// with no arguments. A reader handing out one event at a time keeps the last one it made and refills it
-  /// once the consumer has let go of it: no allocation and no deallocation per event (measured: a quarter of
-  /// reading time). The caller then overwrites `arguments` in place (its old elements are still there).
-  package mutating func refill(
-    name: String, number: Int32?, architecture: Architecture, result: consuming SyscallResult?,
-    completeness: Completeness, entryTime: TraceTime?, durationMicroseconds: Int64?
+  /// Sets every field but `arguments` and the result (see `setResult`) in this value's own box when no other
+  /// value shares it, else in a new box with no arguments. A reader handing out one event at a time keeps the
+  /// last one it made and refills it once the consumer has let go of it: no allocation and no deallocation per
+  /// event (measured: a quarter of reading time). The caller then overwrites `arguments` in place (its old
+  /// elements are still there).
+  @inlinable package mutating func refill(
+    name: String, number: Int32?, architecture: Architecture, completeness: Completeness, entryTime: TraceTime?,
+    durationMicroseconds: Int64?
   ) {
+    var bits = Self.code(completeness) << Self.completenessShift
+    if architecture == .i386 { bits |= Self.i386 }
+    if number != nil { bits |= Self.hasNumber }
+    if entryTime != nil { bits |= Self.hasEntryTime }
+    if durationMicroseconds != nil { bits |= Self.hasDuration }
     guard isKnownUniquelyReferenced(&storage) else {
       storage = Storage(
-        name: name, number: number, architecture: architecture, arguments: [], result: result,
-        completeness: completeness, entryTime: entryTime, durationMicroseconds: durationMicroseconds)
+        name: name, arguments: [], annotation: nil, resultValue: 0, entryTime: entryTime?.microseconds ?? 0,
+        duration: durationMicroseconds ?? 0, number: number ?? 0, bits: bits)
       return
     }
     let storage = storage
     storage.name = name
-    storage.number = number
-    storage.architecture = architecture
-    storage.result = result
-    storage.completeness = completeness
-    storage.entryTime = entryTime
-    storage.durationMicroseconds = durationMicroseconds
+    storage.number = number ?? 0
+    storage.entryTime = entryTime?.microseconds ?? 0
+    storage.duration = durationMicroseconds ?? 0
+    storage.bits = storage.bits & (7 << Self.resultShift) | bits
   }
 
   public static func == (lhs: SyscallEvent, rhs: SyscallEvent) -> Bool {
     let left = lhs.storage
     let right = rhs.storage
     if left === right { return true }
-    return left.name == right.name && left.number == right.number && left.architecture == right.architecture
-      && left.completeness == right.completeness && left.result == right.result && left.entryTime == right.entryTime
-      && left.durationMicroseconds == right.durationMicroseconds && left.arguments == right.arguments
+    return left.bits == right.bits && left.name == right.name && left.number == right.number
+      && left.resultValue == right.resultValue && left.entryTime == right.entryTime
+      && left.duration == right.duration && left.annotation == right.annotation && left.arguments == right.arguments
   }
 
   public func hash(into hasher: inout Hasher) {
     hasher.combine(storage.name)
+    hasher.combine(storage.bits)
     hasher.combine(storage.number)
-    hasher.combine(storage.architecture)
     hasher.combine(storage.arguments)
-    hasher.combine(storage.result)
-    hasher.combine(storage.completeness)
+    hasher.combine(storage.resultValue)
+    hasher.combine(storage.annotation)
     hasher.combine(storage.entryTime)
-    hasher.combine(storage.durationMicroseconds)
+    hasher.combine(storage.duration)
   }
 
   /// How much of the call the source saw.

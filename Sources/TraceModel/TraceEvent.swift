@@ -8,27 +8,30 @@ public struct TraceEvent: Hashable, Sendable {
   // each copy of an event (every one is moved several times on its way out of a reader) stalled on misaligned
   // loads of freshly stored bytes (measured: a tenth of strace reading time). Absent values are stored as 0
   // so that the synthesized `==` and `hash(into:)` over these fields mean the same as over the optionals.
-  private var storedTime: Int64
-  private var storedOriginLine: Int
+  // (`@usableFromInline` so that the accessors and the initialiser can be inlined into readers and consumers:
+  // a call per field on every event is measurable.)
+  @usableFromInline var storedTime: Int64
+  @usableFromInline var storedOriginLine: Int
   /// The task (thread id) the event belongs to. 0 when the source did not say (a `-f` log before any clone).
   public var tid: Int32
-  private var storedTGID: Int32
-  private var storedOriginFile: Int32
-  private var present: Present
+  @usableFromInline var storedTGID: Int32
+  @usableFromInline var storedOriginFile: Int32
+  @usableFromInline var present: Present
   public var body: Body
 
-  private struct Present: OptionSet, Hashable, Sendable {
-    var rawValue: UInt8
-    static let tgid = Present(rawValue: 1)
-    static let time = Present(rawValue: 2)
-    static let origin = Present(rawValue: 4)
+  @usableFromInline struct Present: OptionSet, Hashable, Sendable {
+    @usableFromInline var rawValue: UInt8
+    @inlinable init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable static var tgid: Present { Present(rawValue: 1) }
+    @inlinable static var time: Present { Present(rawValue: 2) }
+    @inlinable static var origin: Present { Present(rawValue: 4) }
   }
 
   /// The thread group (process) of the task, when the source knows it (the live engine does; strace text
   /// does not, and the lifecycle model infers it from the clone flags).
   public var tgid: Int32? {
-    get { present.contains(.tgid) ? storedTGID : nil }
-    set {
+    @inlinable get { present.contains(.tgid) ? storedTGID : nil }
+    @inlinable set {
       storedTGID = newValue ?? 0
       if newValue == nil { present.remove(.tgid) } else { present.insert(.tgid) }
     }
@@ -36,8 +39,8 @@ public struct TraceEvent: Hashable, Sendable {
 
   /// When it happened; for a syscall, when it returned (strace prints exit times on resumed lines).
   public var time: TraceTime? {
-    get { present.contains(.time) ? TraceTime(microseconds: storedTime) : nil }
-    set {
+    @inlinable get { present.contains(.time) ? TraceTime(microseconds: storedTime) : nil }
+    @inlinable set {
       storedTime = newValue?.microseconds ?? 0
       if newValue == nil { present.remove(.time) } else { present.insert(.time) }
     }
@@ -45,14 +48,15 @@ public struct TraceEvent: Hashable, Sendable {
 
   /// Where the event came from in its input, for warnings and for `explain` to point back at the log.
   public var origin: Origin? {
-    get { present.contains(.origin) ? Origin(file: storedOriginFile, line: storedOriginLine) : nil }
-    set {
+    @inlinable get { present.contains(.origin) ? Origin(file: storedOriginFile, line: storedOriginLine) : nil }
+    @inlinable set {
       storedOriginFile = newValue?.file ?? 0
       storedOriginLine = newValue?.line ?? 0
       if newValue == nil { present.remove(.origin) } else { present.insert(.origin) }
     }
   }
 
+  @inlinable
   public init(tid: Int32, tgid: Int32? = nil, time: TraceTime? = nil, body: Body, origin: Origin? = nil) {
     self.tid = tid
     self.body = body
@@ -98,6 +102,7 @@ public struct TraceEvent: Hashable, Sendable {
     /// 1-based line number in that file.
     public var line: Int
 
+    @inlinable
     public init(file: Int32 = 0, line: Int) {
       self.file = file
       self.line = line
@@ -120,7 +125,7 @@ extension TraceEvent: CustomReflectable {
 public struct TraceTime: Hashable, Comparable, Sendable {
   public var microseconds: Int64
 
-  public init(microseconds: Int64) { self.microseconds = microseconds }
+  @inlinable public init(microseconds: Int64) { self.microseconds = microseconds }
 
   public static func < (lhs: TraceTime, rhs: TraceTime) -> Bool { lhs.microseconds < rhs.microseconds }
 }

@@ -65,6 +65,25 @@ struct StraceCallTail {
     }
   }
 
+  /// Sets `call`'s result to this tail's, without making a `SyscallResult` on the way.
+  @inline(__always)
+  func setResult(of call: inout SyscallEvent, _ bytes: Bytes) {
+    switch outcome {
+    case .success(let value):
+      var annotation: String?
+      if annotationEnd > annotationStart {
+        annotation =
+          annotationIsDecoration
+          ? StraceDecoration.path(bytes, from: annotationStart, to: annotationEnd)
+          : bytes.string(annotationStart, annotationEnd)
+      }
+      call.setResult(.success, value, annotation: annotation)
+    case .failure(let errno): call.setResult(.failure, Int64(errno), annotation: nil)
+    case .interrupted(let errno): call.setResult(.interrupted, Int64(errno), annotation: nil)
+    case .noReturn: call.setResult(.noReturn, 0, annotation: nil)
+    }
+  }
+
   /// Classifies `bytes[start..<end]`. Annotations (`-y` path of a returned fd, `(Timeout)`) are located only
   /// when `wantAnnotation`; errno names are looked up through `errnos` when given.
   @inline(__always)

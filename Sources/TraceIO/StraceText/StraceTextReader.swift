@@ -153,17 +153,18 @@ public final class StraceTextReader: TraceReader {
 
   @inline(__always)
   private func recycledCall(
-    _ info: SyscallNameInfo, result: SyscallResult, completeness: SyscallEvent.Completeness, entryTime: TraceTime?,
-    duration: Int64?
+    _ info: SyscallNameInfo, _ tail: StraceCallTail, _ line: Bytes, completeness: SyscallEvent.Completeness,
+    entryTime: TraceTime?
   ) -> SyscallEvent {
-    guard var call = recycled.take() else {
-      return SyscallEvent(
-        name: info.name, number: info.number, architecture: info.architecture, result: result,
-        completeness: completeness, entryTime: entryTime, durationMicroseconds: duration)
-    }
+    var call = recycled.take() ?? SyscallEvent(name: info.name)
     call.refill(
-      name: info.name, number: info.number, architecture: info.architecture, result: result,
-      completeness: completeness, entryTime: entryTime, durationMicroseconds: duration)
+      name: info.name, number: info.number, architecture: info.architecture, completeness: completeness,
+      entryTime: entryTime, durationMicroseconds: tail.duration)
+    if tail.kind == .complete {
+      tail.setResult(of: &call, line)
+    } else {
+      call.setResult(.noReturn, 0, annotation: nil)
+    }
     return call
   }
 
@@ -228,9 +229,7 @@ public final class StraceTextReader: TraceReader {
     switch tail.kind {
     case .complete, .diedInCall:
       let time = resolveTime(prefix)
-      var call = recycledCall(
-        info, result: tail.kind == .complete ? tail.result(line) : .noReturn, completeness: .complete,
-        entryTime: nil, duration: tail.duration)
+      var call = recycledCall(info, tail, line, completeness: .complete, entryTime: nil)
       if info.parseArguments {
         StraceArgumentParser.overwriteArguments(
           line, from: argumentsStart, to: tail.argumentsEnd, symbols: symbols, in: &call.arguments)
@@ -271,8 +270,7 @@ public final class StraceTextReader: TraceReader {
     let pending = tasks[slot: slot].pending.take()
     let time = resolveTime(prefix)
     var call = recycledCall(
-      info, result: tail.kind == .complete ? tail.result(line) : .noReturn,
-      completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime, duration: tail.duration)
+      info, tail, line, completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime)
     if info.parseArguments {
       overwriteJoinedArguments(pending, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
     } else {
