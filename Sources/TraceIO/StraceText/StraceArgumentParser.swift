@@ -90,12 +90,21 @@ struct StraceArgumentParser {
     }
   }
 
+  /// True at the end, a comma or a closer: after a value, `parseFullValue` has nothing more to look at there.
+  @inline(__always) private func endsValue(at index: Int) -> Bool {
+    guard index < end else { return true }
+    let byte = bytes[index]
+    return byte == ASCII.comma || isClosing(byte)
+  }
+
   /// The value at `position` when it is a number, a constant (`NULL`, `PROT_READ|PROT_WRITE`) or a string,
-  /// followed by nothing but spaces before a comma or the end: exactly what `parseFieldName` (nil) and
-  /// `parseFullValue` make of it, without their general checks. Nil, and `position` unchanged, otherwise.
+  /// followed by nothing but spaces before a comma, a closer or the end: exactly what `parseFullValue` makes of
+  /// it (and `parseFieldName`, nil, before it), without their general checks. Nil, and `position` unchanged,
+  /// otherwise.
   @inline(__always)
   private mutating func simpleValue() -> ArgValue? {
     let start = position
+    guard start < end else { return nil }
     let byte = bytes[start]
     var after: Int
     var value: ArgValue
@@ -106,7 +115,7 @@ struct StraceArgumentParser {
         return nil
       }
       after = bytes.skipSpaces(from: numberEnd, to: end)
-      guard after >= end || bytes[after] == ASCII.comma else { return nil }
+      guard endsValue(at: after) else { return nil }
       if negative {
         value = .integer(magnitude > UInt64(Int64.max) ? Int64.min : -Int64(magnitude))
       } else {
@@ -126,7 +135,7 @@ struct StraceArgumentParser {
         }
       }
       after = bytes.skipSpaces(from: index, to: end)
-      guard after >= end || bytes[after] == ASCII.comma else { return nil }
+      guard endsValue(at: after) else { return nil }
       let bytes = bytes
       if let symbols {
         value = symbols.value(bytes, from: start, to: index) {
@@ -158,7 +167,7 @@ struct StraceArgumentParser {
         after += 3
       }
       after = bytes.skipSpaces(from: after, to: end)
-      guard after >= end || bytes[after] == ASCII.comma else { return nil }
+      guard endsValue(at: after) else { return nil }
       var out: [UInt8]
       if escaped {
         out = []
@@ -201,7 +210,7 @@ struct StraceArgumentParser {
         continue
       }
       let name = parseFieldName()
-      let value = parseFullValue(depth: depth)
+      let value = simpleValue() ?? parseFullValue(depth: depth)
       Self.put(Argument(name: name, value), in: &items, at: &written)
     }
   }
@@ -360,7 +369,8 @@ struct StraceArgumentParser {
         continue
       }
       let before = position
-      var element = parseFullValue(depth: depth, inSet: true)
+      // (A set's members separated by spaces are not followed by a comma or closer: `parseFullValue` has them.)
+      var element = simpleValue() ?? parseFullValue(depth: depth, inSet: true)
       if case .symbolic(let symbolic) = element, symbolic.raw == nil, symbolic.parts.count == 1,
         let signal = StraceSymbols.signal(named: Substring(symbolic.parts[0]))
       {

@@ -135,6 +135,12 @@ extension UnsafeBufferPointer where Element == UInt8 {
   /// One past the last byte before `end` that is not a space.
   @inline(__always) func trimSpaces(before end: Int, from start: Int) -> Int {
     var end = end
+    // strace pads every call to column 40 before ` = `: skip eight spaces at a time.
+    while end - start >= 8,
+      UnsafeRawPointer(baseAddress! + end - 8).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020
+    {
+      end -= 8
+    }
     while end > start && (self[end - 1] == ASCII.space || self[end - 1] == ASCII.tab) { end -= 1 }
     return end
   }
@@ -186,30 +192,46 @@ extension UnsafeBufferPointer where Element == UInt8 {
     return nil
   }
 
-  /// A C-style unsigned number at `index`: `0x` hexadecimal, `0` octal, or decimal.
+  /// A C-style unsigned number at `index`: `0x` hexadecimal, `0` octal, or decimal. Inlined into the argument
+  /// and result parsers: every line has one or more.
+  @inline(__always)
   func cNumber(at index: Int, to end: Int) -> (value: UInt64, end: Int, hex: Bool)? {
     guard index < end, ASCII.isDigit(self[index]) else { return nil }
-    if self[index] == ASCII.zero, index + 1 < end, self[index + 1] | 0x20 == ASCII.x {
-      var position = index + 2
-      guard position < end, ASCII.isHexDigit(self[position]) else { return nil }
-      var value: UInt64 = 0
-      while position < end, ASCII.isHexDigit(self[position]) {
-        value = value &<< 4 | ASCII.hexValue(self[position])
-        position += 1
+    if self[index] == ASCII.zero, index + 1 < end {
+      let next = self[index + 1]
+      if next | 0x20 == ASCII.x { return hexNumber(at: index + 2, to: end) }
+      if ASCII.isDigit(next) {
+        var position = index + 1
+        var value: UInt64 = 0
+        while position < end, self[position] &- ASCII.zero < 8 {
+          value = value &<< 3 | UInt64(self[position] &- ASCII.zero)
+          position += 1
+        }
+        return (value, position, false)
       }
-      return (value, position, true)
-    }
-    if self[index] == ASCII.zero, index + 1 < end, ASCII.isDigit(self[index + 1]) {
-      var position = index + 1
-      var value: UInt64 = 0
-      while position < end, self[position] &- ASCII.zero < 8 {
-        value = value &<< 3 | UInt64(self[position] &- ASCII.zero)
-        position += 1
-      }
-      return (value, position, false)
     }
     guard let (value, after) = decimal(at: index, to: end) else { return nil }
     return (value, after, false)
+  }
+
+  /// The hexadecimal digits at `index` (after `0x`): each digit decoded once, no separate class test.
+  @inline(__always)
+  private func hexNumber(at index: Int, to end: Int) -> (value: UInt64, end: Int, hex: Bool)? {
+    var position = index
+    var value: UInt64 = 0
+    while position < end {
+      let byte = self[position]
+      var digit = byte &- ASCII.zero
+      if digit >= 10 {
+        digit = (byte | 0x20) &- UInt8(ascii: "a")
+        guard digit < 6 else { break }
+        digit &+= 10
+      }
+      value = value &<< 4 | UInt64(digit)
+      position += 1
+    }
+    guard position > index else { return nil }
+    return (value, position, true)
   }
 }
 
