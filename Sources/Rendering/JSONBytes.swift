@@ -9,6 +9,12 @@ struct JSONBytes {
 
   init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
+  /// Empties the buffer, keeping its storage.
+  mutating func reset() {
+    bytes.removeAll(keepingCapacity: true)
+    needsComma = false
+  }
+
   mutating func raw(_ text: StaticString) {
     text.withUTF8Buffer { bytes.append(contentsOf: $0) }
   }

@@ -30,13 +30,15 @@ public final class SummaryJSON {
 
   private let tasks = Spool()
   private let processes = Spool()
+  /// One buffer for every task record: large summaries encode millions of them.
+  private var scratch = JSONBytes(capacity: 2048)
 
   public init() {}
 
   public func add(task record: TaskRecord) {
-    var json = JSONBytes(capacity: 1024)
-    Self.encode(record, into: &json)
-    tasks.append(json.bytes, order: record.id)
+    scratch.reset()
+    Self.encode(record, into: &scratch)
+    tasks.append(scratch.bytes, order: record.id)
   }
 
   public func add(process record: Lifecycle.ProcessRecord) {
@@ -125,7 +127,9 @@ public final class SummaryJSON {
       json.hexField("tls", call.flags.contains(.setTLS) ? call.tls : nil)
       json.hexField("child_tid_address", call.flags.contains(.childClearTID) ? call.childTIDAddress : nil)
       json.openObject("resources")
-      for (resource, mode) in ResourceSharing(call).modes { json.field(resource.jsonKey, mode.rawValue) }
+      for resource in ResourceSharing.Resource.allCases {
+        json.field(resource.jsonKey, ResourceSharing.mode(of: resource, flags: call.flags).rawValue)
+      }
       json.closeObject()
     } else {
       json.null("created_by")

@@ -8,9 +8,10 @@ public enum TaskStory {
     var sentences: [String] = [Message.birth(record)]
     if let call = record.creation { sentences.append(Message.sharing(ResourceSharing(call))) }
     if let stack = record.stack, let text = Message.stack(stack) { sentences.append(text) }
+    // Registrations are those of the last program (exec resets them), so they come after the execs.
+    for exec in record.execs { sentences.append(Message.exec(exec)) }
     if let text = Message.registrations(record.registrations) { sentences.append(text) }
     if let name = record.name, let source = record.nameSource { sentences.append(Message.name(name, source)) }
-    for exec in record.execs { sentences.append(Message.exec(exec)) }
     sentences.append(Message.end(record))
     if let join = record.joinedBy { sentences.append(Message.join(join)) }
     return sentences.joined(separator: " ")

@@ -5,11 +5,13 @@ import TraceModel
 /// the trace shows it. Feed events in order with `apply`, then call `finish` at the end of the input.
 ///
 /// Memory grows with tasks (a record each) and with live address spaces, never with the number of events.
+// The fold's own state is touched on every event; it is only ever used from one thread and never accessed
+// overlappingly, so the runtime's dynamic exclusivity checks (about 5% of `explain --format json`) are off for it.
 public final class Lifecycle {
-  public private(set) var counts = Counts()
+  @exclusivity(unchecked) public private(set) var counts = Counts()
 
   /// Records not yet handed to the sink (all of them when there is no sink), by id.
-  private var store: [Int: TaskBox] = [:]
+  @exclusivity(unchecked) private var store: [Int: TaskBox] = [:]
   private var nextRecordID = 1
   /// Thread groups not yet handed to the sink (all of them when there is no sink), by id.
   private var processStore: [Int: ProcessState] = [:]
@@ -19,19 +21,21 @@ public final class Lifecycle {
   private let processSink: ((ProcessRecord) -> Void)?
   /// Records that can no longer change, handed to the sink at the start of the next event (the explainer
   /// still reads them for the event that finished them).
-  private var finishedIDs: [Int] = []
+  @exclusivity(unchecked) private var finishedIDs: [Int] = []
   /// Provisional thread groups that ended, with the event count then (see `settleEndedProvisional`).
   private var endedProvisional: [(ProcessState, Int)] = []
 
   /// Live tasks by current tid.
-  private var live: [Int32: LiveTask] = [:]
+  @exclusivity(unchecked) private var live: [Int32: LiveTask] = [:]
   /// The latest record of every tid ever seen, live or ended, for `wait4` results and comm writes.
   private var latestRecordByTID: [Int32: Int] = [:]
   /// Tasks that appeared with no creating call yet: either present before the trace began, or children whose
   /// first stop came before the parent's clone returned. A later clone returning their tid adopts them.
   private var unclaimed: [Int32: (id: Int, process: ProcessState)] = [:]
+  /// The task of the previous event (see `liveTask`).
+  @exclusivity(unchecked) private var lastTask: LiveTask?
   /// Counts events, to order a task's last activity against other tasks' ends.
-  private var eventSerial = 0
+  @exclusivity(unchecked) private var eventSerial = 0
 
   /// Keeps every record, for `records` and `processes` (the text summary, tests).
   public init() {
@@ -61,6 +65,31 @@ public final class Lifecycle {
   /// strings one by one for every uninterpreted call).
   enum Family {
     case creation, memory, registration, naming, futex, exec, exit, exitGroup, wait, signalSend
+  }
+
+  /// The family by syscall number, per ABI: an array index instead of hashing the name of every call.
+  static let familyByNumber: [Architecture: [Family?]] = {
+    var tables: [Architecture: [Family?]] = [:]
+    for architecture in Architecture.allCases {
+      var table = [Family?](repeating: nil, count: 1024)
+      for (name, family) in familyByName {
+        if let number = SyscallTable.number(of: name, in: architecture), number >= 0, number < 1024 {
+          table[Int(number)] = family
+        }
+      }
+      tables[architecture] = table
+    }
+    return tables
+  }()
+  private static let x86_64Families = familyByNumber[.x86_64]!
+  private static let i386Families = familyByNumber[.i386]!
+
+  static func family(of call: SyscallEvent) -> Family? {
+    if let number = call.number, number >= 0, number < 1024 {
+      // The number is the name's number in this ABI whenever the source knew both.
+      return call.architecture == .x86_64 ? x86_64Families[Int(number)] : i386Families[Int(number)]
+    }
+    return familyByName[call.name]
   }
 
   static let familyByName: [String: Family] = {
@@ -137,7 +166,7 @@ public final class Lifecycle {
     case .syscall(let call):
       counts.syscalls += 1
       update(task) { $0.syscallCount += 1 }
-      let family = Self.familyByName[call.name]
+      let family = Self.family(of: call)
       task.lastSyscall = family
       if let family { applySyscall(call, family: family, task: task, event: event, notes: &notes) }
     case .exited(let code):
@@ -244,7 +273,12 @@ public final class Lifecycle {
   }
 
   private func liveTask(for tid: Int32, time: TraceTime?, tgid: Int32?) -> LiveTask {
-    if let task = live[tid] { return task }
+    // Consecutive events usually come from the same task.
+    if let task = lastTask, task.box.record.tid == tid, task.box.record.end == nil { return task }
+    if let task = live[tid] {
+      lastTask = task
+      return task
+    }
     // Until a clone claims it, a task seen for the first time is filed as a process of its own, provisionally:
     // the record is dropped if it turns out to be a thread of its creator's group. Even the first task of a
     // trace may be a child: readers emit a split clone at its resume line, after the child's first events.
@@ -379,11 +413,13 @@ public final class Lifecycle {
         // The tid is reused while our record of the old task has no end: the trace missed that end.
         previous.release()
         live[childTID] = nil
+        lastTask = nil
         previous.process.members.remove(childTID)
       }
       let box = newRecord(tid: childTID, tgid: childTID, kind: kind)
       child = LiveTask(box: box, process: task.process, addressSpace: task.addressSpace, files: task.files)
       live[childTID] = child
+      lastTask = nil
     }
 
     // What the child shares and what it gets a copy of.
@@ -669,6 +705,7 @@ public final class Lifecycle {
     if case .exited(_, .unknown) = end { task.process.unexplainedExits.append(task.recordID) }
     task.release()
     live[tid] = nil
+    lastTask = nil
     task.process.members.remove(tid)
     update(task) { $0.endedThreadGroup = task.process.members.isEmpty }
     if task.process.members.isEmpty { groupEnded(task.process) }
@@ -703,6 +740,7 @@ public final class Lifecycle {
     notes.append(.ended(record: leader.recordID))
     leader.process.members.remove(leaderTID)
     live[formerTID] = nil
+    lastTask = nil
     thread.process.members.remove(formerTID)
     thread.process.members.insert(leaderTID)
     live[leaderTID] = thread

@@ -62,28 +62,31 @@ public struct ResourceSharing: Hashable, Sendable {
   }
 
   public init(_ call: CloneCall) {
-    let flags = call.flags
-    var modes: [(Resource, Mode)] = []
-    modes.append((.addressSpace, flags.contains(.vm) ? .shared : .copied))
-    modes.append((.fileDescriptors, flags.contains(.files) ? .shared : .copied))
-    modes.append((.filesystemInfo, flags.contains(.fs) ? .shared : .copied))
+    modes = Resource.allCases.map { (resource: $0, mode: Self.mode(of: $0, flags: call.flags)) }
+    newNamespaces = Self.namespaceFlags.filter { call.flags.contains($0.0) }.map(\.1)
+  }
+
+  static let namespaceFlags: [(CloneFlagSet, String)] = [
+    (.newNS, "mount"), (.newUTS, "uts"), (.newIPC, "ipc"), (.newUser, "user"), (.newPID, "pid"),
+    (.newNet, "net"), (.newCgroup, "cgroup"), (.newTime, "time"),
+  ]
+
+  /// What `flags` give the new task for one resource.
+  public static func mode(of resource: Resource, flags: CloneFlagSet) -> Mode {
+    switch resource {
+    case .addressSpace: return flags.contains(.vm) ? .shared : .copied
+    case .fileDescriptors: return flags.contains(.files) ? .shared : .copied
+    case .filesystemInfo: return flags.contains(.fs) ? .shared : .copied
     // CLONE_CLEAR_SIGHAND resets every handler to SIG_DFL in the child (clone3 only).
-    modes.append(
-      (.signalHandlers, flags.contains(.sighand) ? .shared : flags.contains(.clearSighand) ? .new : .copied))
-    modes.append((.threadGroup, flags.contains(.thread) ? .shared : .new))
+    case .signalHandlers: return flags.contains(.sighand) ? .shared : flags.contains(.clearSighand) ? .new : .copied
+    case .threadGroup: return flags.contains(.thread) ? .shared : .new
     // Without CLONE_SYSVSEM the child starts with no semaphore adjustments of its own (copy_semundo).
-    modes.append((.semaphoreUndo, flags.contains(.sysvsem) ? .shared : .new))
-    let namespaceFlags: [(CloneFlagSet, String)] = [
-      (.newNS, "mount"), (.newUTS, "uts"), (.newIPC, "ipc"), (.newUser, "user"), (.newPID, "pid"),
-      (.newNet, "net"), (.newCgroup, "cgroup"), (.newTime, "time"),
-    ]
-    let fresh = namespaceFlags.filter { flags.contains($0.0) }.map(\.1)
-    modes.append((.namespaces, fresh.isEmpty ? .shared : .new))
+    case .semaphoreUndo: return flags.contains(.sysvsem) ? .shared : .new
+    case .namespaces: return namespaceFlags.contains { flags.contains($0.0) } ? .new : .shared
     // Without CLONE_SETTLS the child's thread pointer register is a copy of the creator's.
-    modes.append((.tls, flags.contains(.setTLS) ? .new : .copied))
-    modes.append((.ioContext, flags.contains(.io) ? .shared : .new))
-    self.modes = modes.map { (resource: $0.0, mode: $0.1) }
-    self.newNamespaces = fresh
+    case .tls: return flags.contains(.setTLS) ? .new : .copied
+    case .ioContext: return flags.contains(.io) ? .shared : .new
+    }
   }
 
   /// The kernel's rules on flag combinations (copy_process, kernel/fork.c) that this call breaks: each makes
