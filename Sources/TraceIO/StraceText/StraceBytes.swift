@@ -44,19 +44,20 @@ enum ASCII {
     byte &- zero < 10 ? UInt64(byte &- zero) : UInt64((byte | 0x20) &- UInt8(ascii: "a") &+ 10)
   }
 
-  // Character classes as bit sets over the byte's value: one shift and test, no branches (these run on
-  // every byte of every name and constant). Bits 0-63 are bytes 0x00-0x3F, bits 64-127 bytes 0x40-0x7F.
-  private static let digitsLow: UInt64 = 0x03FF_0000_0000_0000  // 0-9
-  private static let lettersHigh: UInt64 = 0x07FF_FFFE_87FF_FFFE  // A-Z _ a-z
+  // Character classes as tables of `0`/`1` over the ASCII bytes, kept in the binary's constant data (a
+  // `StaticString` needs no initialisation): one compare and one load per byte, no branches on the class.
+  // These run on every byte of every name and constant. Index = the byte's value.
+  private static let identifierTable: StaticString =
+    "00000000000000000000000000000000000000000000000011111111110000000111111111111111111111111110000101111111111111111111111111100000"
+  private static let identifierStartTable: StaticString =
+    "00000000000000000000000000000000000000000000000000000000000000000111111111111111111111111110000101111111111111111111111111100000"
 
   @inline(__always) static func isIdentifierStart(_ byte: UInt8) -> Bool {
-    let bits = byte & 0xC0 == 0x40 ? lettersHigh : 0
-    return (bits &>> UInt64(byte & 63)) & 1 != 0
+    byte < 128 && identifierStartTable.utf8Start[Int(byte)] == UInt8(ascii: "1")
   }
 
   @inline(__always) static func isIdentifier(_ byte: UInt8) -> Bool {
-    let bits = byte & 0xC0 == 0x40 ? lettersHigh : (byte & 0xC0 == 0 ? digitsLow : 0)
-    return (bits &>> UInt64(byte & 63)) & 1 != 0
+    byte < 128 && identifierTable.utf8Start[Int(byte)] == UInt8(ascii: "1")
   }
 }
 
@@ -255,18 +256,49 @@ func decodeQuoted(_ bytes: Bytes, from index: Int, to end: Int, into out: inout 
   return (end, false)
 }
 
+/// The bytes of a quoted string's body `bytes[start..<close]` (`close` on its closing quote) with escapes
+/// decoded, written straight into the array's storage: every escape decodes to one byte from two or more, so
+/// the body's length bounds the result (no per-byte `append`, which checks uniqueness and capacity each time).
+func decodedString(_ bytes: Bytes, from start: Int, to close: Int) -> [UInt8] {
+  [UInt8](unsafeUninitializedCapacity: close - start) { buffer, count in
+    var position = start
+    var written = 0
+    while position < close {
+      let byte = bytes[position]
+      position += 1
+      if byte != ASCII.backslash || position >= close {
+        buffer[written] = byte
+      } else {
+        let (decoded, next) = decodeEscape(bytes, at: position, to: close)
+        buffer[written] = decoded
+        position = next
+      }
+      written += 1
+    }
+    count = written
+  }
+}
+
 /// Decodes one escape; `index` is the byte after the backslash. Returns the index after the escape.
 @inline(__always)
 func decodeEscape(_ bytes: Bytes, at index: Int, to end: Int, into out: inout [UInt8]) -> Int {
+  let (byte, next) = decodeEscape(bytes, at: index, to: end)
+  out.append(byte)
+  return next
+}
+
+/// The byte an escape stands for and the index after it; `index` is the byte after the backslash.
+@inline(__always)
+func decodeEscape(_ bytes: Bytes, at index: Int, to end: Int) -> (byte: UInt8, next: Int) {
   let byte = bytes[index]
   switch byte {
-  case UInt8(ascii: "n"): out.append(0x0A)
-  case UInt8(ascii: "t"): out.append(0x09)
-  case UInt8(ascii: "r"): out.append(0x0D)
-  case UInt8(ascii: "v"): out.append(0x0B)
-  case UInt8(ascii: "f"): out.append(0x0C)
-  case UInt8(ascii: "a"): out.append(0x07)
-  case UInt8(ascii: "b"): out.append(0x08)
+  case UInt8(ascii: "n"): return (0x0A, index + 1)
+  case UInt8(ascii: "t"): return (0x09, index + 1)
+  case UInt8(ascii: "r"): return (0x0D, index + 1)
+  case UInt8(ascii: "v"): return (0x0B, index + 1)
+  case UInt8(ascii: "f"): return (0x0C, index + 1)
+  case UInt8(ascii: "a"): return (0x07, index + 1)
+  case UInt8(ascii: "b"): return (0x08, index + 1)
   case UInt8(ascii: "x"):
     var position = index + 1
     var value: UInt8 = 0
@@ -276,9 +308,8 @@ func decodeEscape(_ bytes: Bytes, at index: Int, to end: Int, into out: inout [U
       position += 1
       digits += 1
     }
-    if digits == 0 { out.append(byte) }  // a lone `\x`: keep it literally
-    else { out.append(value) }
-    return position
+    // A lone `\x` is kept literally.
+    return (digits == 0 ? byte : value, position)
   case UInt8(ascii: "0")...UInt8(ascii: "7"):
     var position = index
     var value: UInt8 = 0
@@ -288,9 +319,7 @@ func decodeEscape(_ bytes: Bytes, at index: Int, to end: Int, into out: inout [U
       position += 1
       digits += 1
     }
-    out.append(value)
-    return position
-  default: out.append(byte)  // \" \\ and anything strace never writes
+    return (value, position)
+  default: return (byte, index + 1)  // \" \\ and anything strace never writes
   }
-  return index + 1
 }

@@ -65,22 +65,22 @@ struct StraceCallTail {
     }
   }
 
-  /// Sets `call`'s result to this tail's, without making a `SyscallResult` on the way.
+  /// This tail's result in the form `SyscallEvent` stores it (case, value or errno, annotation), without making
+  /// a `SyscallResult` on the way. A call that died in it (`diedInCall`) has no return.
   @inline(__always)
-  func setResult(of call: inout SyscallEvent, _ bytes: Bytes) {
+  func storedResult(_ bytes: Bytes) -> (SyscallEvent.ResultCode, Int64, String?) {
+    guard kind == .complete else { return (.noReturn, 0, nil) }
     switch outcome {
     case .success(let value):
-      var annotation: String?
-      if annotationEnd > annotationStart {
-        annotation =
-          annotationIsDecoration
-          ? StraceDecoration.path(bytes, from: annotationStart, to: annotationEnd)
-          : bytes.string(annotationStart, annotationEnd)
-      }
-      call.setResult(.success, value, annotation: annotation)
-    case .failure(let errno): call.setResult(.failure, Int64(errno), annotation: nil)
-    case .interrupted(let errno): call.setResult(.interrupted, Int64(errno), annotation: nil)
-    case .noReturn: call.setResult(.noReturn, 0, annotation: nil)
+      guard annotationEnd > annotationStart else { return (.success, value, nil) }
+      let annotation =
+        annotationIsDecoration
+        ? StraceDecoration.path(bytes, from: annotationStart, to: annotationEnd)
+        : bytes.string(annotationStart, annotationEnd)
+      return (.success, value, annotation)
+    case .failure(let errno): return (.failure, Int64(errno), nil)
+    case .interrupted(let errno): return (.interrupted, Int64(errno), nil)
+    case .noReturn: return (.noReturn, 0, nil)
     }
   }
 

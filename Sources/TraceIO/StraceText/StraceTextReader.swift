@@ -157,14 +157,10 @@ public final class StraceTextReader: TraceReader {
     entryTime: TraceTime?
   ) -> SyscallEvent {
     var call = recycled.take() ?? SyscallEvent(name: info.name)
+    let (code, value, annotation) = tail.storedResult(line)
     call.refill(
       name: info.name, number: info.number, architecture: info.architecture, completeness: completeness,
-      entryTime: entryTime, durationMicroseconds: tail.duration)
-    if tail.kind == .complete {
-      tail.setResult(of: &call, line)
-    } else {
-      call.setResult(.noReturn, 0, annotation: nil)
-    }
+      entryTime: entryTime, durationMicroseconds: tail.duration, result: code, value, annotation: annotation)
     return call
   }
 
@@ -267,12 +263,13 @@ public final class StraceTextReader: TraceReader {
     // Another call than the one in flight: strace lost track; two events, for the general path.
     if let openName = tasks[slot: slot].pending?.info.name, openName != info.name { return .fallBack }
     // Moved out of the table, not copied: no reference counting on its argument text.
-    let pending = tasks[slot: slot].pending.take()
+    var pending = tasks[slot: slot].pending.take()
     let time = resolveTime(prefix)
     var call = recycledCall(
       info, tail, line, completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime)
     if info.parseArguments {
-      overwriteJoinedArguments(pending, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
+      let entry = pending?.arguments.take()
+      overwriteJoinedArguments(entry, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
     } else {
       StraceArgumentParser.truncate(&call.arguments, to: 0)
     }
@@ -499,16 +496,16 @@ public final class StraceTextReader: TraceReader {
   {
     guard parse else { return [] }
     var arguments: [Argument] = []
-    overwriteJoinedArguments(pending, line, from: start, to: end, in: &arguments)
+    overwriteJoinedArguments(pending?.arguments, line, from: start, to: end, in: &arguments)
     return arguments
   }
 
   /// The arguments of a call split across lines (the text kept at entry and the rest on the resume line), put
   /// over those in `arguments` as `StraceArgumentParser.overwriteArguments` does.
   private func overwriteJoinedArguments(
-    _ pending: PendingCall?, _ line: Bytes, from start: Int, to end: Int, in arguments: inout [Argument]
+    _ entry: [UInt8]?, _ line: Bytes, from start: Int, to end: Int, in arguments: inout [Argument]
   ) {
-    guard let entry = pending?.arguments, !entry.isEmpty else {
+    guard let entry, !entry.isEmpty else {
       StraceArgumentParser.overwriteArguments(line, from: start, to: end, symbols: symbols, in: &arguments)
       return
     }

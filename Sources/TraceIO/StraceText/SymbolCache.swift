@@ -29,7 +29,14 @@ final class SymbolCache {
   private static let arenaLimit = 1 << 20
 
   /// Structure field names (`flags`, `child_tid`, `st_mode`), made into `String`s once.
-  let fieldNames = ShortNameTable<String>(bits: 9)
+  private let fieldNames = ShortNameTable<String>(bits: 9)
+
+  /// The field name `bytes[start..<end]` as a `String`, made once per name. (A method here rather than the
+  /// table handed out: reaching the table from the parser's unretained reference would retain it per field.)
+  func fieldName(_ bytes: Bytes, from start: Int, to end: Int) -> String {
+    guard let key = ShortName(bytes, from: start, to: end) else { return bytes.string(start, end) }
+    return fieldNames.value(for: key) { bytes.string(start, end) }
+  }
 
   init() {
     hashes.initialize(repeating: 0, count: Self.slots)
