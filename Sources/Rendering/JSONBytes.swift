@@ -30,20 +30,18 @@ struct JSONBytes {
     needsComma = true
   }
 
-  mutating func openArray(_ key: StaticString) {
-    self.key(key)
-    bytes.append(UInt8(ascii: "["))
-    needsComma = false
-  }
+  mutating func openArray(_ key: StaticString) { open(key, UInt8(ascii: "[")) }
 
   mutating func closeArray() {
     bytes.append(UInt8(ascii: "]"))
     needsComma = true
   }
 
-  mutating func openObject(_ key: StaticString) {
+  mutating func openObject(_ key: StaticString) { open(key, UInt8(ascii: "{")) }
+
+  private mutating func open(_ key: StaticString, _ bracket: UInt8) {
     self.key(key)
-    bytes.append(UInt8(ascii: "{"))
+    bytes.append(bracket)
     needsComma = false
   }
 

@@ -45,21 +45,7 @@ public enum FutexOperation {
   /// combinations strace spells out with `|`.
   public static let table = ValueTable(
     name: "futex operation", unknownName: "FUTEX_???",
-    [
-      (0, "FUTEX_WAIT"),
-      (1, "FUTEX_WAKE"),
-      (2, "FUTEX_FD"),
-      (3, "FUTEX_REQUEUE"),
-      (4, "FUTEX_CMP_REQUEUE"),
-      (5, "FUTEX_WAKE_OP"),
-      (6, "FUTEX_LOCK_PI"),
-      (7, "FUTEX_UNLOCK_PI"),
-      (8, "FUTEX_TRYLOCK_PI"),
-      (9, "FUTEX_WAIT_BITSET"),
-      (10, "FUTEX_WAKE_BITSET"),
-      (11, "FUTEX_WAIT_REQUEUE_PI"),
-      (12, "FUTEX_CMP_REQUEUE_PI"),
-      (13, "FUTEX_LOCK_PI2"),
+    commandTable.entries.map { ($0.value, $0.name) } + [
       (128, "FUTEX_WAIT_PRIVATE"),
       (129, "FUTEX_WAKE_PRIVATE"),
       (130, "FUTEX_FD|FUTEX_PRIVATE_FLAG"),
