@@ -180,6 +180,18 @@ extension UnsafeBufferPointer where Element == UInt8 {
     return value
   }
 
+  /// The six decimal digits at `index` as a number (`-tt` and `-T` microseconds), nil unless all six are digits.
+  /// The caller checks that they are in the line.
+  @inline(__always) func sixDigits(at index: Int) -> Int64? {
+    var value: Int64 = 0
+    for offset in 0..<6 {
+      let digit = self[index + offset] &- ASCII.zero
+      guard digit < 10 else { return nil }
+      value = value &* 10 &+ Int64(digit)
+    }
+    return value
+  }
+
   /// The index of the `=` of the last ` = ` in `from..<to`, or nil: where a call's result starts, found from
   /// the end of the line (the result is the last thing on it).
   @inline(__always) func lastSpacedEquals(from: Int, to: Int) -> Int? {

@@ -176,6 +176,12 @@ struct StraceCallTail {
 
   /// `S.ffffff` (any number of fraction digits) as microseconds, in integers (no `Double` rounding).
   static func parseSeconds(_ bytes: Bytes, from start: Int, to end: Int) -> Int64? {
+    // `-T`'s usual `S.ffffff`, read at fixed places.
+    if end - start == 8, bytes[start + 1] == ASCII.dot, ASCII.isDigit(bytes[start]),
+      let fraction = bytes.sixDigits(at: start + 2)
+    {
+      return Int64(bytes[start] &- ASCII.zero) &* 1_000_000 &+ fraction
+    }
     guard let (seconds, dot) = bytes.decimal(at: start, to: end) else { return nil }
     var micros = Int64(clamping: seconds) &* 1_000_000
     guard dot < end, bytes[dot] == ASCII.dot else { return dot == end ? micros : nil }
@@ -262,6 +268,20 @@ enum StraceDecoration {
   /// The decoration starting at `start` (on `<`): the path with escapes decoded, nested decorations dropped.
   /// Returns the text and the index after the closing `>`.
   static func parse(_ bytes: Bytes, from start: Int, to end: Int) -> (path: String, end: Int) {
+    // Most decorations are a plain path up to `>`: made into a `String` at once, with no byte array between.
+    if start < end, bytes[start] == ASCII.less {
+      var index = start + 1
+      while index < end {
+        let byte = bytes[index]
+        if byte == ASCII.greater || byte == ASCII.less || byte == ASCII.backslash || byte == ASCII.openBracket
+          || byte == ASCII.closeBracket
+        {
+          break
+        }
+        index += 1
+      }
+      if index < end, bytes[index] == ASCII.greater { return (bytes.string(start + 1, index), index + 1) }
+    }
     var out: [UInt8] = []
     var angle = 0
     var square = 0

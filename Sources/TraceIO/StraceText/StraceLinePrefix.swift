@@ -78,6 +78,13 @@ struct StraceLinePrefix {
     return index
   }
 
+  @inline(__always) private static func twoDigits(_ line: Bytes, at index: Int) -> Int64? {
+    let high = line[index] &- ASCII.zero
+    let low = line[index + 1] &- ASCII.zero
+    guard high < 10, low < 10 else { return nil }
+    return Int64(high) * 10 + Int64(low)
+  }
+
   /// `-Y`'s `<comm>` after a pid: returns the index after the closing `>`. A comm may hold any byte; strace
   /// prints it as is, so the first `>` followed by a space or `]` ends it.
   private static func skipComm(_ line: Bytes, from start: Int) -> Int {
@@ -95,6 +102,15 @@ struct StraceLinePrefix {
 
   private static func parseStamp(_ line: Bytes, from start: Int, into prefix: inout StraceLinePrefix) -> Int {
     let end = line.count
+    // `-tt`'s `HH:MM:SS.ffffff ` read at fixed places (anything else, `-t -r`'s `(+` after it included, below).
+    if start + 16 < end, line[start + 2] == ASCII.colon, line[start + 5] == ASCII.colon, line[start + 8] == ASCII.dot,
+      line[start + 15] == ASCII.space, !line.has("(+", at: start + 16),
+      let hours = twoDigits(line, at: start), let minutes = twoDigits(line, at: start + 3),
+      let seconds = twoDigits(line, at: start + 6), let fraction = line.sixDigits(at: start + 9)
+    {
+      prefix.stamp = .timeOfDay((hours * 3600 + minutes * 60 + seconds) &* 1_000_000 &+ fraction)
+      return start + 16
+    }
     guard start < end, ASCII.isDigit(line[start]), let (first, after) = line.decimal(at: start, to: end),
       after < end
     else { return start }
