@@ -332,6 +332,34 @@ import TraceModel
     #expect(calls[1].arguments.count == 2)
   }
 
+  /// The result is found from the end of the line, so text inside strings that looks like a result or a marker
+  /// (`) = 5`, `<unfinished ...>`, an escaped quote) never ends a call early, with or without arguments parsed.
+  @Test(arguments: [true, false])
+  func resultsAreFoundFromTheEndOfTheLine(parsingArguments: Bool) throws {
+    let text = #"""
+      7 write(1, "a) = 5 \") = 6", 12) = 12 <0.000004>
+      7 write(2, "<unfinished ...>", 16) = 16
+      7 openat(AT_FDCWD, "/x) = 3", O_RDONLY) = -1 ENOENT (No such file or directory)
+      7 read(3, ") = 0 <0.000001>", 16) = 16
+
+      """#
+    let options = StraceReadOptions(parseArguments: { _ in parsingArguments })
+    let output = try StraceTest.read(text, options: options)
+    #expect(output.warnings.isEmpty, "\(output.warnings)")
+    let calls = output.events.compactMap(StraceTest.call)
+    #expect(calls.map(\.result) == [.success(12, annotation: nil), .success(16, annotation: nil), .failure(errno: 2), .success(16, annotation: nil)])
+    #expect(calls.map(\.durationMicroseconds) == [4, nil, nil, nil])
+    #expect(calls.allSatisfy { $0.completeness == .complete })
+    if parsingArguments {
+      #expect(calls[0].argument(at: 1)?.stringValue?.lossyText == #"a) = 5 ") = 6"#)
+      #expect(calls[1].argument(at: 1)?.stringValue?.lossyText == "<unfinished ...>")
+      #expect(calls[2].argument(at: 1)?.stringValue?.lossyText == "/x) = 3")
+      #expect(calls[3].arguments.count == 3)
+    } else {
+      #expect(calls.allSatisfy { $0.arguments.isEmpty })
+    }
+  }
+
   /// The reader refills the box of the call it handed out last once the consumer has dropped it: an event the
   /// consumer keeps must never change, and one it drops must not leave anything behind in the next.
   @Test func eventsAreIndependentOfTheOnesAfterThem() throws {
