@@ -250,9 +250,8 @@ public struct SyscallEvent: Hashable, Sendable {
 
   /// The argument called `name` (strace prints some as `name=value`), or else the one at `position`.
   public func argument(named name: String? = nil, at position: Int? = nil) -> ArgValue? {
-    let arguments = storage.arguments
-    if let name, let found = arguments.first(where: { $0.name == name }) { return found.value }
-    if let position, position >= 0, position < arguments.count { return arguments[position].value }
+    if let name, let found = storage.arguments.first(where: { $0.name == name }) { return found.value }
+    if let position, position >= 0, position < storage.arguments.count { return storage.arguments[position].value }
     return nil
   }
 }
