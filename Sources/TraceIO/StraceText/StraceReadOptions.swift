@@ -26,13 +26,4 @@ public struct StraceReadOptions: Sendable {
   public static func parsingArguments(of names: Set<String>) -> StraceReadOptions {
     StraceReadOptions(parseArguments: { names.contains(String($0)) })
   }
-
-  /// The syscalls the lifecycle model reads arguments of (thread creation, stacks, registration, exit, the
-  /// thread-name writes and the waits), for callers that only build the thread story.
-  public static let lifecycleSyscalls: Set<String> = [
-    "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group", "mmap", "mmap2", "mprotect",
-    "munmap", "madvise", "set_robust_list", "rseq", "futex", "futex_waitv", "sigaltstack", "prctl",
-    "set_tid_address", "arch_prctl", "sched_setaffinity", "openat", "open", "write", "close", "kill", "tgkill",
-    "tkill", "wait4", "waitid",
-  ]
 }
