@@ -106,6 +106,13 @@ struct JSONBytes {
     needsComma = true
   }
 
+  /// Members encoded earlier (`"key":value,…`), inserted as they are.
+  mutating func member(_ encoded: [UInt8]) {
+    separator()
+    bytes += encoded
+    needsComma = true
+  }
+
   /// Ends a member of the outer object and starts the next on a new line, indented.
   mutating func nextLine() {
     raw(",\n  ")

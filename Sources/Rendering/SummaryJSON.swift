@@ -37,8 +37,33 @@ public final class SummaryJSON {
 
   public func add(task record: TaskRecord) {
     scratch.reset()
-    Self.encode(record, into: &scratch)
+    Self.encode(record, into: &scratch, creationFragment: creationFragment)
     tasks.append(scratch.bytes, order: record.id)
+  }
+
+  /// `"clone_flags":[…],"resources":{…}` for a flag set, encoded once: a trace has few distinct flag sets and
+  /// many tasks.
+  private var creationFragments: [UInt64: [UInt8]] = [:]
+
+  private func creationFragment(_ flags: CloneFlagSet) -> [UInt8] {
+    if let cached = creationFragments[flags.rawValue] { return cached }
+    var json = JSONBytes(capacity: 512)
+    Self.encodeCreationFlags(flags, into: &json)
+    creationFragments[flags.rawValue] = json.bytes
+    return json.bytes
+  }
+
+  private static func encodeCreationFlags(_ flags: CloneFlagSet, into json: inout JSONBytes) {
+    json.openArray("clone_flags")
+    if flags.rawValue != 0 {
+      for name in CloneFlags.table.parts(flags.rawValue) { json.element(name) }
+    }
+    json.closeArray()
+    json.openObject("resources")
+    for resource in ResourceSharing.Resource.allCases {
+      json.field(resource.jsonKey, ResourceSharing.mode(of: resource, flags: flags).rawValue)
+    }
+    json.closeObject()
   }
 
   public func add(process record: Lifecycle.ProcessRecord) {
@@ -107,7 +132,9 @@ public final class SummaryJSON {
     return String(decoding: text, as: UTF8.self)
   }
 
-  static func encode(_ record: TaskRecord, into json: inout JSONBytes) {
+  static func encode(
+    _ record: TaskRecord, into json: inout JSONBytes, creationFragment: (CloneFlagSet) -> [UInt8]
+  ) {
     json.openObject()
     json.field("id", record.id)
     json.field("tid", record.tid)
@@ -118,19 +145,10 @@ public final class SummaryJSON {
     json.field("former_tid", record.formerTID)
     if let call = record.creation {
       json.field("created_by", call.syscall.rawValue)
-      json.openArray("clone_flags")
-      if call.flags.rawValue != 0 {
-        for name in CloneFlags.table.parts(call.flags.rawValue) { json.element(name) }
-      }
-      json.closeArray()
+      json.member(creationFragment(call.flags))
       json.field("exit_signal", call.exitSignal == 0 ? nil : Signals.name(of: call.exitSignal) ?? String(call.exitSignal))
       json.hexField("tls", call.flags.contains(.setTLS) ? call.tls : nil)
       json.hexField("child_tid_address", call.flags.contains(.childClearTID) ? call.childTIDAddress : nil)
-      json.openObject("resources")
-      for resource in ResourceSharing.Resource.allCases {
-        json.field(resource.jsonKey, ResourceSharing.mode(of: resource, flags: call.flags).rawValue)
-      }
-      json.closeObject()
     } else {
       json.null("created_by")
       json.openArray("clone_flags")
