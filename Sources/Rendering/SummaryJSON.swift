@@ -28,12 +28,16 @@ public final class SummaryJSON {
     }
   }
 
-  private let tasks = Spool()
-  private let processes = Spool()
+  private let tasks: Spool
+  private let processes: Spool
   /// One buffer for every task record: large summaries encode millions of them.
-  private var scratch = JSONBytes(capacity: 2048)
+  @exclusivity(unchecked) private var scratch = JSONBytes(capacity: 2048)
 
-  public init() {}
+  /// `spillAfter`: bytes of finished records kept in memory before they go to a temporary file.
+  public init(spillAfter: Int = 8 << 20) {
+    tasks = Spool(memoryLimit: spillAfter)
+    processes = Spool(memoryLimit: spillAfter)
+  }
 
   public func add(task record: TaskRecord) {
     scratch.reset()
@@ -316,22 +320,36 @@ final class Spool {
     if let file {
       fflush(file)
       rewind(file)
-      var buffer = [UInt8](repeating: 0, count: 1 << 16)
-      var pending: [UInt8] = []
+      // Objects are one per line in the spill file: replace each newline by the separator and indent.
+      var buffer = [UInt8](repeating: 0, count: 1 << 20)
+      var chunk: [UInt8] = []
+      chunk.reserveCapacity(buffer.count + buffer.count / 8)
+      var atLineStart = true
       while true {
         let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
         if count <= 0 { break }
-        pending += buffer[0..<count]
-        var chunk: [UInt8] = []
-        var lineStart = 0
-        for index in 0..<pending.count where pending[index] == 0x0A {
-          chunk += first ? lead : between
-          first = false
-          chunk += pending[lineStart..<index]
-          lineStart = index + 1
+        buffer.withUnsafeBytes { raw in
+          var start = 0
+          while start < count {
+            if atLineStart {
+              chunk += first ? lead : between
+              first = false
+              atLineStart = false
+            }
+            let rest = count - start
+            if let found = memchr(raw.baseAddress! + start, 0x0A, rest) {
+              let end = raw.baseAddress!.distance(to: UnsafeRawPointer(found))
+              chunk += raw[start..<end]
+              start = end + 1
+              atLineStart = true
+            } else {
+              chunk += raw[start..<count]
+              start = count
+            }
+          }
         }
-        pending.removeFirst(lineStart)
-        if !chunk.isEmpty { write(chunk) }
+        write(chunk)
+        chunk.removeAll(keepingCapacity: true)
       }
       fclose(file)
       self.file = nil

@@ -55,6 +55,27 @@ struct RenderingTests {
     #expect(task["name"] as? String == "\u{1B}]0;x\u{07}\u{9B}q\u{2028}\"\\")
   }
 
+  @Test func largeSummariesSpillToATemporaryFileAndStayValid() throws {
+    var text = ""
+    for tid in 2...400 {
+      text += "1 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f0a10) = \(tid)\n"
+      text += "\(tid) exit_group(0) = ?\n\(tid) +++ exited with 0 +++\n"
+      text += "1 wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = \(tid)\n"
+    }
+    let summary = SummaryJSON(spillAfter: 2048)
+    let lifecycle = Lifecycle(taskSink: { summary.add(task: $0) }, processSink: { summary.add(process: $0) })
+    for event in try StraceSnippet.events(text) { lifecycle.apply(event) }
+    lifecycle.finish()
+    var bytes: [UInt8] = []
+    summary.finish(counts: lifecycle.counts, source: .init(files: ["big"], format: "strace")) { bytes += $0 }
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    let tasks = try #require(document["tasks"] as? [[String: Any]])
+    #expect(tasks.count == 400)
+    #expect(Set(tasks.compactMap { $0["tid"] as? Int }) == Set(1...400))
+    #expect(tasks.filter { ($0["joined_by"] as? [String: Any])?["how"] as? String == "wait" }.count == 399)
+    #expect((document["processes"] as? [Any])?.count == 400)
+  }
+
   @Test func summaryTreeFoldsRunsOfAlikeThreads() throws {
     var text = ""
     for tid in 2...12 {

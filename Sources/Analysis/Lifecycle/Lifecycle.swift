@@ -786,7 +786,9 @@ final class LiveTask {
 /// A thread group while it lives.
 /// A task record behind a reference, so that the live task and the store share one copy.
 final class TaskBox {
-  var record: TaskRecord
+  // Updated on every event through `Lifecycle.update`, whose closures touch no other box: no overlapping
+  // access is possible, so the dynamic exclusivity check is skipped.
+  @exclusivity(unchecked) var record: TaskRecord
   init(_ record: TaskRecord) { self.record = record }
 }
 
