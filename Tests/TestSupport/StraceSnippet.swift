@@ -18,6 +18,8 @@ public enum StraceSnippet {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let url = directory.appendingPathComponent(fileName)
     try dedent(text).write(to: url, atomically: true, encoding: .utf8)
+    // The reader holds the file open, so the directory can go at once: tests leave nothing behind in /tmp.
+    defer { try? FileManager.default.removeItem(at: directory) }
     return (try TraceInput.open([url.path]), url.path)
   }
 
