@@ -69,15 +69,9 @@ extension ThreadTrace {
       }
 
       let output = FileOutput(fd: 1)
-      let palette = Palette(enabled: format == .text && color.enabled(for: 1))
-      let eventText = EventText(palette: palette, style: xlat.style)
-      // The JSON summary streams finished records out of the fold, so memory follows live tasks only; the text
-      // tree needs every record at the end.
-      let summary = SummaryJSON()
-      let lifecycle =
-        format == .json
-        ? Lifecycle(taskSink: { summary.add(task: $0) }, processSink: { summary.add(process: $0) }) : Lifecycle()
-      let explainer = Explainer()
+      let story = StoryOutput(
+        text: output, palette: Palette(enabled: format == .text && color.enabled(for: 1)), xlat: xlat.style,
+        streamJSON: format == .json)
       let progress = ProgressBar(total: reader.progress.total)
       var warnings: [InputWarning] = []
       var eventCount = 0
@@ -85,14 +79,7 @@ extension ThreadTrace {
       do {
         while let event = try reader.next() {
           eventCount += 1
-          let notes = lifecycle.apply(event)
-          if showEvents {
-            let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
-            if !lifecycleOnly || !annotations.isEmpty || !notes.isEmpty || Self.isLifecycleEvent(event) {
-              output.writeLine(eventText.line(event))
-              for annotation in annotations { output.writeLine(Self.render(annotation, palette: palette)) }
-            }
-          }
+          story.take(event, show: showEvents, lifecycleOnly: lifecycleOnly)
           if eventCount & 0x3FFF == 0 {
             report(reader.drainWarnings(), into: &warnings)
             progress?.update(consumed: reader.progress.consumed)
@@ -106,24 +93,15 @@ extension ThreadTrace {
       }
       report(reader.drainWarnings(), into: &warnings)
       progress?.finish()
-      lifecycle.finish()
+      story.lifecycle.finish()
 
       switch format {
       case .json:
         let source = SummaryJSON.Source(
           files: files, format: reader.header.schema, warnings: warnings, interrupted: reader.header.interrupted)
-        summary.finish(counts: lifecycle.counts, source: source) { output.write(bytes: $0) }
+        story.writeJSONSummary(source: source, to: output)
       case .text:
-        if !noSummary {
-          if showEvents { output.writeLine("") }
-          output.write(SummaryText(palette: palette, foldAlike: !fullTree).render(lifecycle))
-          if stories ?? (lifecycle.counts.tasks <= 12) {
-            output.writeLine("")
-            for record in lifecycle.records {
-              output.writeLine(palette.bold("\(record.tid)") + ": " + TerminalSafe.escape(TaskStory.tell(record)))
-            }
-          }
-        }
+        if !noSummary { story.writeTextSummary(afterEvents: showEvents, foldAlike: !fullTree, stories: stories) }
       }
       output.flush()
       if let failure = output.failure, failure != EPIPE {
@@ -136,23 +114,6 @@ extension ThreadTrace {
     private func report(_ new: [InputWarning], into all: inout [InputWarning]) {
       for warning in new { Diagnostics.warning(TerminalSafe.escape(warning.description)) }
       all += new
-    }
-
-    static func isLifecycleEvent(_ event: TraceEvent) -> Bool {
-      switch event.body {
-      case .syscall: return false
-      case .exited, .killed, .execTookOver, .signal, .groupStop: return true
-      case .attached, .detached, .personality, .tracerMessage: return false
-      }
-    }
-
-    static func render(_ annotation: Annotation, palette: Palette) -> String {
-      let text = "       ↳ " + TerminalSafe.escape(annotation.text)
-      switch annotation.tone {
-      case .explanation: return palette.cyan(text)
-      case .kernel: return palette.blue(text)
-      case .warning: return palette.yellow(text)
-      }
     }
   }
 }

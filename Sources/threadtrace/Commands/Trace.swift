@@ -113,14 +113,9 @@ extension ThreadTrace {
       if let writer { record { () throws(TraceWriteError) in try writer.writeHeader(header) } }
 
       let text = FileOutput(fd: textFD)
-      let palette = Palette(enabled: color.enabled(for: textFD))
-      let eventText = EventText(palette: palette, style: xlat.style)
-      let summaryJSON = SummaryJSON()
-      let lifecycle =
-        summary == .json
-        ? Lifecycle(taskSink: { summaryJSON.add(task: $0) }, processSink: { summaryJSON.add(process: $0) })
-        : Lifecycle()
-      let explainer = Explainer()
+      let story = StoryOutput(
+        text: text, palette: Palette(enabled: color.enabled(for: textFD)), xlat: xlat.style,
+        streamJSON: summary == .json)
       let showEvents = !quiet
 
       let outcome: TraceOutcome
@@ -128,18 +123,14 @@ extension ThreadTrace {
         // Output is flushed whenever the tracees run and no stop waits: live, without a write per event.
         outcome = try tracer.run(idle: { text.flush() }) { event in
           if let writer { record { () throws(TraceWriteError) in try writer.write(event) } }
-          let notes = lifecycle.apply(event)
-          guard showEvents else { return }
-          let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
-          text.writeLine(eventText.line(event))
-          for annotation in annotations { text.writeLine(Explain.render(annotation, palette: palette)) }
+          story.take(event, show: showEvents)
         }
       } catch {
         text.flush()
         Diagnostics.error("tracing failed: \(error)")
         throw ExitCode(1)
       }
-      lifecycle.finish()
+      story.lifecycle.finish()
       // The last events before the closing messages, which go straight to standard error.
       text.flush()
       let interrupted = outcome.interruptedBy != nil
@@ -161,20 +152,12 @@ extension ThreadTrace {
       switch summary {
       case .none: break
       case .text:
-        if showEvents { text.writeLine("") }
-        text.write(SummaryText(palette: palette, foldAlike: true).render(lifecycle))
-        // The same per-task stories `explain` tells for a small trace.
-        if lifecycle.counts.tasks <= 12 {
-          text.writeLine("")
-          for record in lifecycle.records {
-            text.writeLine(palette.bold("\(record.tid)") + ": " + TerminalSafe.escape(TaskStory.tell(record)))
-          }
-        }
+        story.writeTextSummary(afterEvents: showEvents, foldAlike: true, stories: nil)
       case .json:
         let source = SummaryJSON.Source(
           files: output.map { [$0] } ?? [], format: JSONLinesFormat.schema, interrupted: interrupted)
         let out = FileOutput(fd: 1)
-        summaryJSON.finish(counts: lifecycle.counts, source: source) { out.write(bytes: $0) }
+        story.writeJSONSummary(source: source, to: out)
         out.flush()
       }
       text.flush()

@@ -1,0 +1,72 @@
+import Analysis
+import Rendering
+import SyscallDecoding
+import TraceModel
+
+/// What `explain` and `trace` both do with a stream of events: fold it into the lifecycle model, explain each
+/// event and print it, then print the summary. Only the source of the events differs between the two.
+final class StoryOutput {
+  let lifecycle: Lifecycle
+  let palette: Palette
+  private let text: FileOutput
+  private let eventText: EventText
+  private let explainer = Explainer()
+  private let summaryJSON = SummaryJSON()
+
+  /// Traces of at most this many tasks get each task's story after the tree unless asked otherwise.
+  static let storiesByDefaultUpTo = 12
+
+  /// `streamJSON`: the JSON summary takes finished records out of the fold as they finish, so memory follows
+  /// live tasks only; the text tree needs every record at the end.
+  init(text: FileOutput, palette: Palette, xlat: XlatStyle, streamJSON: Bool) {
+    self.text = text
+    self.palette = palette
+    eventText = EventText(palette: palette, style: xlat)
+    let summary = summaryJSON
+    lifecycle =
+      streamJSON ? Lifecycle(taskSink: { summary.add(task: $0) }, processSink: { summary.add(process: $0) }) : Lifecycle()
+  }
+
+  /// Folds one event and, when `show`, prints it with its explanations (`lifecycleOnly`: only events of the
+  /// thread story).
+  func take(_ event: TraceEvent, show: Bool, lifecycleOnly: Bool = false) {
+    let notes = lifecycle.apply(event)
+    guard show else { return }
+    let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
+    guard !lifecycleOnly || !annotations.isEmpty || !notes.isEmpty || Self.isLifecycleEvent(event) else { return }
+    text.writeLine(eventText.line(event))
+    for annotation in annotations { text.writeLine(render(annotation)) }
+  }
+
+  /// The task tree, then the stories (`stories` nil: for small traces only).
+  func writeTextSummary(afterEvents: Bool, foldAlike: Bool, stories: Bool?) {
+    if afterEvents { text.writeLine("") }
+    text.write(SummaryText(palette: palette, foldAlike: foldAlike).render(lifecycle))
+    guard stories ?? (lifecycle.counts.tasks <= Self.storiesByDefaultUpTo) else { return }
+    text.writeLine("")
+    for record in lifecycle.records {
+      text.writeLine(palette.bold("\(record.tid)") + ": " + TerminalSafe.escape(TaskStory.tell(record)))
+    }
+  }
+
+  func writeJSONSummary(source: SummaryJSON.Source, to output: FileOutput) {
+    summaryJSON.finish(counts: lifecycle.counts, source: source) { output.write(bytes: $0) }
+  }
+
+  static func isLifecycleEvent(_ event: TraceEvent) -> Bool {
+    switch event.body {
+    case .syscall: return false
+    case .exited, .killed, .execTookOver, .signal, .groupStop: return true
+    case .attached, .detached, .personality, .tracerMessage: return false
+    }
+  }
+
+  private func render(_ annotation: Annotation) -> String {
+    let line = "       ↳ " + TerminalSafe.escape(annotation.text)
+    switch annotation.tone {
+    case .explanation: return palette.cyan(line)
+    case .kernel: return palette.blue(line)
+    case .warning: return palette.yellow(line)
+    }
+  }
+}
