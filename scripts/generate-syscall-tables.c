@@ -18,29 +18,13 @@ struct row {
 // strace's src/linux/x86_64/syscallent.h and src/linux/generic/syscallent-common.h list them). uprobe (336, Linux
 // 6.18) is missing from strace's table; it was checked on a 6.18 kernel (the number exists, ENXIO rather than
 // ENOSYS).
-static const struct row x86_64_by_hand[] = {
+static const struct row x86_64_only_by_hand[] = {
   {335, "uretprobe"},
   {336, "uprobe"},
-  {457, "statmount"},
-  {458, "listmount"},
-  {459, "lsm_get_self_attr"},
-  {460, "lsm_set_self_attr"},
-  {461, "lsm_list_modules"},
-  {462, "mseal"},
-  {463, "setxattrat"},
-  {464, "getxattrat"},
-  {465, "listxattrat"},
-  {466, "removexattrat"},
-  {467, "open_tree_attr"},
-  {468, "file_getattr"},
-  {469, "file_setattr"},
-  {470, "listns"},
-  {471, "rseq_slice_yield"},
 };
 
-// The same for arch/x86/entry/syscalls/syscall_32.tbl (Linux 7.2): the generic syscalls only (uretprobe and
-// uprobe are x86_64-only).
-static const struct row i386_by_hand[] = {
+// The generic syscalls, numbered alike in syscall_64.tbl and syscall_32.tbl (Linux 7.2).
+static const struct row generic_by_hand[] = {
   {457, "statmount"},
   {458, "listmount"},
   {459, "lsm_get_self_attr"},
@@ -67,8 +51,13 @@ int main(int argc, char **argv) {
   }
   const int is64 = strcmp(argv[1], "x86_64") == 0;
   const uint32_t arch = is64 ? SCMP_ARCH_X86_64 : SCMP_ARCH_X86;
-  const struct row *by_hand = is64 ? x86_64_by_hand : i386_by_hand;
-  const size_t by_hand_count = is64 ? COUNT(x86_64_by_hand) : COUNT(i386_by_hand);
+  // The architecture's own additions first, then the generic ones, in number order.
+  struct row by_hand[COUNT(x86_64_only_by_hand) + COUNT(generic_by_hand)];
+  size_t by_hand_count = 0;
+  if (is64) {
+    for (size_t i = 0; i < COUNT(x86_64_only_by_hand); i++) by_hand[by_hand_count++] = x86_64_only_by_hand[i];
+  }
+  for (size_t i = 0; i < COUNT(generic_by_hand); i++) by_hand[by_hand_count++] = generic_by_hand[i];
   const char *table = is64 ? "syscall_64.tbl" : "syscall_32.tbl";
   const struct scmp_version *version = seccomp_version();
 
