@@ -44,6 +44,8 @@ public struct EventText: Sendable {
     var text = palette.bold(TerminalSafe.escape(call.name)) + "("
     text += call.arguments.map(argument).joined(separator: ", ")
     if call.completeness == .entryOnly && call.result == nil {
+      // exit and exit_group never return: strace's `= ?`, not a call waiting for its other half.
+      if call.name == "exit" || call.name == "exit_group" { return text + ") = ?" }
       text += " <unfinished ...>"
       return text
     }
