@@ -146,4 +146,14 @@ int cpt_spawn_read_failure(int failure_fd, cpt_spawn_failure *_Nonnull failure);
 /// memfd_create(name, MFD_CLOEXEC) (needs _GNU_SOURCE, so Glibc does not show it to Swift): fd or -errno.
 int cpt_memfd(const char *_Nonnull name);
 
+// MARK: unwinding (unwind.c)
+
+/// libunwind-ptrace's accessors (an `unw_accessors_t *` for `unw_create_addr_space`) with `access_reg` wrapped,
+/// so that an unwind can start from the caller of a frame that has no unwind info (`cpt_unwind_start_at`).
+void *_Nonnull cpt_unwind_accessors(void);
+/// Until called again (`handle` NULL clears it), reads of IP and SP through `handle` (a `_UPT_create` handle
+/// used with `cpt_unwind_accessors`) give `ip` and `sp` instead of the task's registers. For the calling
+/// thread only.
+void cpt_unwind_start_at(void *_Nullable handle, uint64_t ip, uint64_t sp);
+
 #endif

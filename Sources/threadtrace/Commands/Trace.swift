@@ -42,6 +42,14 @@ extension ThreadTrace {
     @Flag(name: .customLong("all-futex"), help: "Also stop at private futex calls (mutexes, condition variables).")
     var allFutex = false
 
+    @Flag(
+      name: .customLong("stacks"),
+      help: "Record the calling thread's user stack at every clone, clone3, fork and vfork (like strace -k).")
+    var stacks = false
+
+    @Option(name: .customLong("stack-depth"), help: "With --stacks: the most frames per stack (default 16).")
+    var stackDepth: Int?
+
     @Flag(name: .customLong("quiet"), help: "Do not print the events, only the summary.")
     var quiet = false
 
@@ -59,6 +67,10 @@ extension ThreadTrace {
       if command.first == "--" { command.removeFirst() }
       if command.isEmpty || command == ["--help"] || command == ["-h"] { throw CleanExit.helpRequest(self) }
       if allFutex && allSyscalls { throw ValidationError("--all-futex applies to the default (filtered) mode only") }
+      if let stackDepth {
+        if !stacks { throw ValidationError("--stack-depth applies with --stacks only") }
+        if !(1...256).contains(stackDepth) { throw ValidationError("--stack-depth must be 1 to 256") }
+      }
     }
 
     func run() throws {
@@ -84,6 +96,7 @@ extension ThreadTrace {
       InterruptSignals.install()
       let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
       let tracer = Tracer(command: command, options: options)
+      if stacks { tracer.stacks = StackCollector(depth: stackDepth ?? StackCollector.defaultDepth) }
       let startTime = Self.now()
       do {
         try tracer.start()

@@ -1,0 +1,91 @@
+import CLibunwindPtrace
+import CPtraceShim
+
+/// Walks a ptrace-stopped task's user stack with libunwind-ptrace, giving the return addresses only (naming
+/// them is `Symbolizer`'s job: libunwind's names are wrong wherever a library lacks `.symtab`).
+///
+/// One libunwind address space per process, kept across unwinds: with its global cache, libunwind parses a
+/// code address's unwind info once rather than at every clone from the same place. Processes are few (a fork
+/// shares its parent's code, and is unwound under its own tgid anyway); an exec throws its space away.
+final class Unwinder {
+  struct Result {
+    /// Innermost first.
+    var pcs: [UInt64]
+    /// `pcs[0]` had no unwind info (glibc's `__clone3` and `__clone` at their `syscall`): the rest starts from
+    /// the return address on top of the stack.
+    var firstSynthesized: Bool
+    /// The libunwind error (-UNW_*) that ended the walk early, or nil when it reached the outermost frame or the
+    /// depth.
+    var error: Int32?
+  }
+
+  private var spaces: [Int32: unw_addr_space_t] = [:]
+  private let accessors = cpt_unwind_accessors()
+  private static let maximumSpaces = 64
+
+  deinit {
+    for space in spaces.values { cunw_destroy_addr_space(space) }
+  }
+
+  /// The process `tgid` exec'd (or ended): its cached unwind info describes code that is gone.
+  func forget(tgid: Int32) {
+    if let space = spaces.removeValue(forKey: tgid) { cunw_destroy_addr_space(space) }
+  }
+
+  /// Up to `depth` return addresses of `tid`, which must be in a ptrace-stop.
+  func unwind(tid: Int32, tgid: Int32, depth: Int) -> Result {
+    var result = Result(pcs: [], firstSynthesized: false, error: nil)
+    guard depth > 0, let space = space(for: tgid) else { return result }
+    guard let handle = _UPT_create(tid) else { return result }
+    defer {
+      if result.firstSynthesized { cpt_unwind_start_at(nil, 0, 0) }
+      _UPT_destroy(handle)
+    }
+    var cursor = unw_cursor_t()
+    var status = cunw_init_remote(&cursor, space, handle)
+    var ip: unw_word_t = 0
+    var sp: unw_word_t = 0
+    guard status >= 0, cunw_get_ip(&cursor, &ip) >= 0, cunw_get_sp(&cursor, &sp) >= 0 else {
+      result.error = status < 0 ? status : nil
+      return result
+    }
+    result.pcs.append(ip)
+    if cunw_has_unwind_info(&cursor) == 0 {
+      // A leaf without unwind info, at a syscall: a stub that pushed nothing (glibc's __clone3 and __clone end
+      // their CFI just before the `syscall`), so its caller's IP is at [rsp] and the caller's SP just above it.
+      var returnAddress: UInt64 = 0
+      guard depth > 1, cpt_read_memory(tid, sp, &returnAddress, 8) == 8, returnAddress != 0 else { return result }
+      cpt_unwind_start_at(handle, returnAddress, sp + 8)
+      result.firstSynthesized = true
+      status = cunw_init_remote(&cursor, space, handle)
+      guard status >= 0 else {
+        result.error = status
+        return result
+      }
+    } else {
+      status = cunw_step(&cursor)
+      guard status > 0 else {
+        result.error = status < 0 ? status : nil
+        return result
+      }
+    }
+    while result.pcs.count < depth {
+      guard cunw_get_ip(&cursor, &ip) >= 0, ip != 0 else { break }
+      result.pcs.append(ip)
+      status = cunw_step(&cursor)
+      if status <= 0 {
+        result.error = status < 0 ? status : nil
+        break
+      }
+    }
+    return result
+  }
+
+  private func space(for tgid: Int32) -> unw_addr_space_t? {
+    if let space = spaces[tgid] { return space }
+    if spaces.count >= Self.maximumSpaces, let victim = spaces.keys.first { forget(tgid: victim) }
+    guard let space = cunw_create_addr_space_with(accessors) else { return nil }
+    spaces[tgid] = space
+    return space
+  }
+}
