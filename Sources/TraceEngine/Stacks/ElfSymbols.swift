@@ -102,10 +102,14 @@ public final class ElfSymbols {
   /// programmer calls, i.e. no `__GI_` (glibc's internal-call alias), fewer leading underscores, the default
   /// version (`@@`) over an old one (`@`), global over weak over local, then the shorter.
   static func pickNames(_ candidates: [Candidate]) -> [Symbol] {
-    let sorted = candidates.sorted { $0.start != $1.start ? $0.start < $1.start : rank($0) < rank($1) }
+    // Ranked once each, not at every comparison of the sort (libc's debug file has some 10,000 functions).
+    let ranked = candidates.map { (candidate: $0, rank: rank($0)) }
+    let sorted = ranked.sorted {
+      $0.candidate.start != $1.candidate.start ? $0.candidate.start < $1.candidate.start : $0.rank < $1.rank
+    }
     var symbols: [Symbol] = []
     symbols.reserveCapacity(sorted.count)
-    for candidate in sorted {
+    for (candidate, _) in sorted {
       if let last = symbols.last, last.start == candidate.start {
         if candidate.end > last.end { symbols[symbols.count - 1].end = candidate.end }
         continue
