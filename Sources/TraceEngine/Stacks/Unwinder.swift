@@ -20,6 +20,10 @@ final class Unwinder {
   }
 
   private var spaces: [Int32: unw_addr_space_t] = [:]
+  /// Per process, whether unwind info covers an IP where a stack began. Asking libunwind costs a read of
+  /// /proc/PID/maps and an open and mmap of the ELF file each time (its caches skip that only for `unw_step`),
+  /// and a program creates its threads from a handful of places.
+  private var covered: [Int32: [UInt64: Bool]] = [:]
   private let accessors = cpt_unwind_accessors()
   private static let maximumSpaces = 64
 
@@ -30,6 +34,7 @@ final class Unwinder {
   /// The process `tgid` exec'd (or ended): its cached unwind info describes code that is gone.
   func forget(tgid: Int32) {
     if let space = spaces.removeValue(forKey: tgid) { cunw_destroy_addr_space(space) }
+    covered[tgid] = nil
   }
 
   /// Up to `depth` return addresses of `tid`, which must be in a ptrace-stop.
@@ -37,8 +42,9 @@ final class Unwinder {
     var result = Result(pcs: [], firstSynthesized: false, error: nil)
     guard depth > 0, let space = space(for: tgid) else { return result }
     guard let handle = _UPT_create(tid) else { return result }
+    _ = cpt_unwind_begin(handle, tid)
     defer {
-      if result.firstSynthesized { cpt_unwind_start_at(nil, 0, 0) }
+      cpt_unwind_end()
       _UPT_destroy(handle)
     }
     var cursor = unw_cursor_t()
@@ -50,12 +56,12 @@ final class Unwinder {
       return result
     }
     result.pcs.append(ip)
-    if cunw_has_unwind_info(&cursor) == 0 {
+    if !hasUnwindInfo(&cursor, ip: ip, tgid: tgid) {
       // A leaf without unwind info, at a syscall: a stub that pushed nothing (glibc's __clone3 and __clone end
       // their CFI just before the `syscall`), so its caller's IP is at [rsp] and the caller's SP just above it.
       var returnAddress: UInt64 = 0
       guard depth > 1, cpt_read_memory(tid, sp, &returnAddress, 8) == 8, returnAddress != 0 else { return result }
-      cpt_unwind_start_at(handle, returnAddress, sp + 8)
+      cpt_unwind_start_at(returnAddress, sp + 8)
       result.firstSynthesized = true
       status = cunw_init_remote(&cursor, space, handle)
       guard status >= 0 else {
@@ -79,6 +85,16 @@ final class Unwinder {
       }
     }
     return result
+  }
+
+  private func hasUnwindInfo(_ cursor: inout unw_cursor_t, ip: UInt64, tgid: Int32) -> Bool {
+    if let known = covered[tgid]?[ip] { return known }
+    let answer = cunw_has_unwind_info(&cursor)
+    // An error is not an answer: ask again next time, and meanwhile trust libunwind's own walk.
+    guard answer >= 0 else { return true }
+    if covered[tgid, default: [:]].count >= 4096 { covered[tgid] = [:] }
+    covered[tgid, default: [:]][ip] = answer == 1
+    return answer == 1
   }
 
   private func space(for tgid: Int32) -> unw_addr_space_t? {
