@@ -1,8 +1,13 @@
 import Foundation
 import TestSupport
 import Testing
+import TraceModel
 
 @testable import TraceEngine
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The ELF symbol reader and the maps parser behind `trace --stacks`' frame names, on a compiled fixture and on
 /// the system's libc, with `nm`/`readelf` as the oracle.
@@ -134,6 +139,32 @@ struct ElfSymbolsTests {
       .init(start: 0x300, end: 0x320, name: "fork", binding: 2),
     ])
     #expect(picked.map(\.name) == ["pthread_create", "fork"])
+  }
+
+  /// The whole path on this very process: /proc/self/maps → libc's mapping → its ELF → the function, then the
+  /// same address again from the cache without reading maps again.
+  @Test func anAddressInThisProcessIsNamedThroughItsMapping() throws {
+    let handle = try #require(dlopen(nil, RTLD_NOW) as UnsafeMutableRawPointer?)
+    defer { dlclose(handle) }
+    guard let symbol = dlsym(handle, "getpid") as UnsafeMutableRawPointer? else {
+      Issue.record("dlsym found no getpid")
+      return
+    }
+    let getpidAddress = UInt64(UInt(bitPattern: symbol))
+    let symbolizer = Symbolizer()
+    var refreshed = false
+    let frame = symbolizer.frame(pc: getpidAddress + 1, tgid: getpid(), refreshed: &refreshed)
+    #expect(refreshed && symbolizer.mapsReads == 1)
+    #expect(frame.function == "getpid" && frame.offset == 1, "\(frame)")
+    #expect(frame.module?.hasSuffix("/libc.so.6") == true)
+    let dynamic = try Self.dynamicSymbols(Self.libc)
+    #expect(frame.moduleOffset == (try #require(dynamic["getpid"])).address + 1)
+
+    var again = false
+    #expect(symbolizer.frame(pc: getpidAddress + 1, tgid: getpid(), refreshed: &again) == frame)
+    #expect(!again && symbolizer.mapsReads == 1 && symbolizer.cacheHits == 1)
+    // An address in no mapping (the zero page) is just its pc.
+    #expect(symbolizer.frame(pc: 0x10, tgid: getpid(), refreshed: &again) == StackFrame(pc: 0x10))
   }
 
   @Test func mapsLinesOfFilesAndTheVDSOAreKept() {

@@ -15,6 +15,10 @@ public final class StackCollector {
   /// Stacks taken, and the time spent taking them (unwinding and naming), for `--stacks`' cost.
   public private(set) var captures = 0
   public private(set) var nanoseconds: UInt64 = 0
+  /// Stacks whose first frame had no unwind info and was synthesised (glibc's clone stubs), and stacks that
+  /// libunwind gave up on before the outermost frame or the depth (those keep the frames found).
+  public private(set) var synthesizedFirstFrames = 0
+  public private(set) var unwindErrors = 0
 
   public static let defaultDepth = 16
 
@@ -36,7 +40,10 @@ public final class StackCollector {
       captures += 1
       nanoseconds += Self.monotonicNanoseconds() &- start
     }
-    var pcs = unwinder.unwind(tid: tid, tgid: tgid, depth: depth).pcs
+    let unwound = unwinder.unwind(tid: tid, tgid: tgid, depth: depth)
+    if unwound.firstSynthesized { synthesizedFirstFrames += 1 }
+    if unwound.error != nil { unwindErrors += 1 }
+    var pcs = unwound.pcs
     if pcs.isEmpty { pcs = [instructionPointer] }
     var refreshed = false
     return pcs.map { symbolizer.frame(pc: $0, tgid: tgid, refreshed: &refreshed) }
