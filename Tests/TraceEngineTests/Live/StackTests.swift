@@ -108,6 +108,42 @@ struct StackTests {
     #expect(replayedFrames == liveFrames)
   }
 
+  /// After an exec the process's old mappings and unwind info are thrown away: with address randomisation off
+  /// (`setarch -R`) the new program loads where the old one was, so anything kept would name the new code
+  /// after the old program's functions.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setarch")))
+  func afterAnExecTheNewProgramIsNamed() throws {
+    let first = try Self.program()
+    let second = Live.workDirectory.appendingPathComponent("creator_stacks-after-exec").path
+    if !FileManager.default.isExecutableFile(atPath: second) {
+      let compile = try Live.run(
+        "/usr/bin/env",
+        ["cc", "-std=c11", "-O1", "-pthread", "-DAFTER_EXEC", "-o", second, Fixtures.path("programs/creator_stacks.c")],
+        timeout: 60)
+      guard compile.status == 0 else { throw LiveError.compile("creator_stacks -DAFTER_EXEC", compile.stderr) }
+    }
+    let run = try Live.trace(["/usr/bin/setarch", "-R", first, "exec", second], options: ["--stacks"])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0, "\(run.stderr)")
+    let stacks = try Self.stacks(of: "clone3", in: run.traceFile).map { $0 ?? [] }
+    #expect(stacks.count == 3)
+    guard stacks.count == 3 else { return }
+    for before in stacks.prefix(2) {
+      Self.expectInOrder(before, [["pthread_create", "__pthread_create_2_1"], ["spawn_workers"], ["main"]])
+    }
+    let after = stacks[2]
+    Self.expectInOrder(after, [["pthread_create", "__pthread_create_2_1"], ["spawn_after_exec"], ["main"]])
+    #expect(after.allSatisfy { $0.module != first }, "\(after)")
+    // The test means something only if both programs were loaded at one address.
+    func loadAddress(_ frames: [Frame], _ module: String) -> UInt64? {
+      guard let main = frames.first(where: { $0.function == "main" && $0.module == module }),
+        let pc = UInt64(main.pc.dropFirst(2), radix: 16), let offset = main.moduleOffset.flatMap({ UInt64($0.dropFirst(2), radix: 16) })
+      else { return nil }
+      return pc - offset
+    }
+    #expect(loadAddress(stacks[0], first) != nil && loadAddress(stacks[0], first) == loadAddress(after, second))
+  }
+
   @Test func depthIsBoundedAndStacksAreOffByDefault() throws {
     let program = try Self.program()
     let shallow = try Live.trace([program], options: ["--stacks", "--stack-depth", "3"])
