@@ -157,6 +157,21 @@ struct StackTests {
     #expect(loadAddress(stacks[0], first) != nil && loadAddress(stacks[0], first) == loadAddress(after, second))
   }
 
+  /// glibc's clone() wrapper (__clone) also ends its unwind info before the `syscall`: the stack still goes on to
+  /// the program's caller (clone_process.c calls it from `run`).
+  @Test func glibcsCloneWrapperIsUnwoundToItsCaller() throws {
+    let run = try Live.trace([try Live.program("clone_process")], options: ["--stacks"])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    let stacks = try Self.stacks(of: "clone", in: run.traceFile)
+    #expect(stacks.count >= 2)
+    for stack in stacks {
+      let frames = stack ?? []
+      #expect(["clone", "__clone"].contains(frames.first?.function ?? ""), "\(frames)")
+      Self.expectInOrder(frames, [["clone", "__clone"], ["run"], ["main"]])
+    }
+  }
+
   @Test func depthIsBoundedAndStacksAreOffByDefault() throws {
     let program = try Self.program()
     let shallow = try Live.trace([program], options: ["--stacks", "--stack-depth", "3"])
