@@ -167,6 +167,18 @@ struct ElfSymbolsTests {
     #expect(symbolizer.frame(pc: 0x10, tgid: getpid(), refreshed: &again) == StackFrame(pc: 0x10))
   }
 
+  /// Frame 0 is synthesised from [rsp] only when that word is a return address: the bytes before it a call.
+  @Test func aReturnAddressMustFollowACall() {
+    #expect(Unwinder.followsCall([0x90, 0x90, 0xE8, 0x12, 0x34, 0x56, 0x78]))  // call rel32
+    #expect(Unwinder.followsCall([0x90, 0x90, 0x90, 0x90, 0x90, 0xFF, 0xD0]))  // call *%rax
+    #expect(Unwinder.followsCall([0x90, 0x90, 0x90, 0x90, 0x41, 0xFF, 0xD3]))  // call *%r11
+    #expect(Unwinder.followsCall([0x90, 0xFF, 0x15, 0x10, 0x20, 0x30, 0x40]))  // call *rel32(%rip)
+    #expect(Unwinder.followsCall([0xFF, 0x94, 0x24, 0x10, 0x20, 0x30, 0x40]))  // call *disp32(%rsp)
+    #expect(!Unwinder.followsCall([0x90, 0x90, 0x90, 0x90, 0x90, 0xFF, 0xE0]))  // jmp *%rax
+    #expect(!Unwinder.followsCall([0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]))
+    #expect(!Unwinder.followsCall([0xE8, 0x00, 0x00, 0x00]))
+  }
+
   @Test func mapsLinesOfFilesAndTheVDSOAreKept() {
     let maps = ProcessMaps(
       text: """

@@ -59,8 +59,13 @@ final class Unwinder {
     if !hasUnwindInfo(&cursor, ip: ip, tgid: tgid) {
       // A leaf without unwind info, at a syscall: a stub that pushed nothing (glibc's __clone3 and __clone end
       // their CFI just before the `syscall`), so its caller's IP is at [rsp] and the caller's SP just above it.
+      // Checked to follow a call instruction: other code without unwind info may have pushed something, and a
+      // stack made from a data word would name functions that never ran.
       var returnAddress: UInt64 = 0
-      guard depth > 1, cpt_read_memory(tid, sp, &returnAddress, 8) == 8, returnAddress != 0 else { return result }
+      var before = [UInt8](repeating: 0, count: 7)
+      guard depth > 1, cpt_read_memory(tid, sp, &returnAddress, 8) == 8, returnAddress > 7,
+        cpt_read_memory(tid, returnAddress - 7, &before, 7) == 7, Self.followsCall(before)
+      else { return result }
       cpt_unwind_start_at(returnAddress, sp + 8)
       result.firstSynthesized = true
       status = cunw_init_remote(&cursor, space, handle)
@@ -85,6 +90,18 @@ final class Unwinder {
       }
     }
     return result
+  }
+
+  /// Whether the 7 bytes before a return address end with an x86-64 call: `e8 rel32`, or `ff /2` (an indirect
+  /// call through a register or memory, 2 to 7 bytes, after an optional REX prefix).
+  static func followsCall(_ before: [UInt8]) -> Bool {
+    guard before.count == 7 else { return false }
+    if before[2] == 0xE8 { return true }
+    for length in [2, 3, 4, 6, 7] {
+      let start = 7 - length
+      if before[start] == 0xFF && (before[start + 1] >> 3) & 7 == 2 { return true }
+    }
+    return false
   }
 
   private func hasUnwindInfo(_ cursor: inout unw_cursor_t, ip: UInt64, tgid: Int32) -> Bool {
