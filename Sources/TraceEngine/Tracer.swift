@@ -92,6 +92,8 @@ public final class Tracer {
   public let options: TraceOptions
   /// The launched process, once started.
   public private(set) var pid: Int32 = 0
+  /// Takes the creator's stack at clone-family entries (`trace --stacks`); nil: no stacks, no cost.
+  public var stacks: StackCollector?
 
   private var threads: [Int32: ThreadState] = [:]
   private var failureFD: Int32 = -1
@@ -298,6 +300,7 @@ public final class Tracer {
       completeAtEvent(thread, result: .success(Int64(newTID)), time: now, sink: sink)
       try resume(thread)
     case .exec(let formerTID):
+      stacks?.addressSpaceReplaced(tgid: thread.tgid)
       execTookOver(thread, formerTID: formerTID, time: now, sink: sink)
       completeAtEvent(thread, result: .success(0), time: now, sink: sink)
       try resume(thread)
@@ -367,6 +370,9 @@ public final class Tracer {
     let arguments = SyscallDecoder.entry(
       name: name, architecture: architecture, args: args, memory: LiveMemory(tid: thread.tid))
     var event = SyscallEvent(name: name, number: number, architecture: architecture, arguments: arguments)
+    if let stacks, architecture == .x86_64, StackCollector.records(name) {
+      event.stack = stacks.capture(tid: thread.tid, tgid: thread.tgid, instructionPointer: info.instruction_pointer)
+    }
     if name == "execve" || name == "execveat" { thread.beforeFirstExec = false }
     if name == "exit" || name == "exit_group" {
       // These never return: the next thing the task reports is its PTRACE_EVENT_EXIT.

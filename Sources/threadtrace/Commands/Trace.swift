@@ -42,6 +42,14 @@ extension ThreadTrace {
     @Flag(name: .customLong("all-futex"), help: "Also stop at private futex calls (mutexes, condition variables).")
     var allFutex = false
 
+    @Flag(
+      name: .customLong("stacks"),
+      help: "Record the calling thread's user stack at every clone, clone3, fork and vfork (like strace -k).")
+    var stacks = false
+
+    @Option(name: .customLong("stack-depth"), help: "With --stacks: the most frames per stack (default 16).")
+    var stackDepth: Int?
+
     @Flag(name: .customLong("quiet"), help: "Do not print the events, only the summary.")
     var quiet = false
 
@@ -72,6 +80,10 @@ extension ThreadTrace {
         throw CleanExit.helpRequest(self)
       }
       if allFutex && allSyscalls { throw ValidationError("--all-futex applies to the default (filtered) mode only") }
+      if let stackDepth {
+        if !stacks { throw ValidationError("--stack-depth applies with --stacks only") }
+        if !(1...256).contains(stackDepth) { throw ValidationError("--stack-depth must be 1 to 256") }
+      }
     }
 
     func run() throws {
@@ -98,6 +110,7 @@ extension ThreadTrace {
       let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
       let attaching = !attach.isEmpty
       let tracer = attaching ? Tracer(attachingTo: attach, options: options) : Tracer(command: command, options: options)
+      if stacks { tracer.stacks = StackCollector(depth: stackDepth ?? StackCollector.defaultDepth) }
       let startTime = Self.now()
       var tracedCommand = command
       if attaching {
@@ -107,15 +120,15 @@ extension ThreadTrace {
         do {
           try tracer.start()
         } catch {
-        if error.ptraceNotPermitted {
-          Diagnostics.error(
-            "ptrace is not permitted here (\(error)): a seccomp profile or container policy blocks it, "
-              + "or kernel.yama.ptrace_scope is 3")
-        } else {
-          Diagnostics.error("cannot start \(TerminalSafe.escape(command[0])): \(error)")
+          if error.ptraceNotPermitted {
+            Diagnostics.error(
+              "ptrace is not permitted here (\(error)): a seccomp profile or container policy blocks it, "
+                + "or kernel.yama.ptrace_scope is 3")
+          } else {
+            Diagnostics.error("cannot start \(TerminalSafe.escape(command[0])): \(error)")
+          }
+          throw ExitCode(1)
         }
-        throw ExitCode(1)
-      }
       }
 
       var header = TraceHeader(
