@@ -33,6 +33,11 @@ public struct DiffText: Sendable {
         continue
       }
       lines.append(palette.bold(Self.title(group)))
+      if group.a == nil || group.b == nil {
+        // Nothing to set beside it: the recipe in a few lines rather than a half-empty table.
+        lines += wrap(Self.recipeLine(group), columnWidth * 2 + 20).map { "  " + TerminalSafe.escape($0) }
+        continue
+      }
       for row in group.rows { lines += table(row) }
       lines += messages(group.differences)
     }
@@ -56,6 +61,14 @@ public struct DiffText: Sendable {
     if let name = recipe.namePattern { text += " \"\(name)\"" }
     if let creator = recipe.creator { text += " (\(creator.rawValue))" }
     return text
+  }
+
+  /// `1 thread; clone flags VM|…; stack 1 MiB + 4 KiB guard; …` for a group only one side has.
+  static func recipeLine(_ group: AlignedGroups) -> String {
+    let shown: Set<DiffAspect> = [.kind, .creator, .name]
+    return group.rows.filter { !shown.contains($0.aspect) }.map { row in
+      "\(row.aspect.label) \(row.a ?? row.b ?? "")"
+    }.joined(separator: "; ")
   }
 
   private func table(_ row: DiffRow) -> [String] {

@@ -96,18 +96,29 @@ public struct SetupRecipe: Hashable, Sendable {
     }
   }
 
-  /// `worker-12` → `worker-N`, `GC Thread#0` → `GC Thread#N`: threads named by their index group together.
+  /// `worker-12` → `worker-N`, `GC Thread#0` → `GC Thread#N`, `pool-1-thread-2` → `pool-N-thread-N`: threads
+  /// named by their index group together. Digits right after a letter stay unless they end the name (`G1 Conc#0`
+  /// → `G1 Conc#N`, `CompilerThread0` → `CompilerThreadN`): they are part of a word.
   public static func namePattern(_ name: String) -> String {
+    let characters = Array(name)
     var pattern = ""
-    var inDigits = false
-    for character in name {
-      if character.isASCII && character.isNumber {
-        if !inDigits { pattern.append("N") }
-        inDigits = true
-      } else {
+    var index = 0
+    while index < characters.count {
+      let character = characters[index]
+      guard character.isASCII && character.isNumber else {
         pattern.append(character)
-        inDigits = false
+        index += 1
+        continue
       }
+      var end = index
+      while end < characters.count && characters[end].isASCII && characters[end].isNumber { end += 1 }
+      let afterLetter = index > 0 && characters[index - 1].isLetter
+      if afterLetter && end < characters.count {
+        pattern += String(characters[index..<end])
+      } else {
+        pattern.append("N")
+      }
+      index = end
     }
     return pattern
   }

@@ -33,6 +33,9 @@ extension ThreadTrace {
     @Option(name: .customLong("output-text"), help: "Write the annotated events to FILE instead of standard error.")
     var outputText: String?
 
+    @Option(name: .customLong("timeline"), help: "Also write a Chrome trace-event timeline to FILE (ui.perfetto.dev opens it).")
+    var timeline: String?
+
     @Option(name: .customLong("summary"), help: "The summary at the end: text, json (threadtrace.summary/1) or none.")
     var summary: SummaryFormat = .text
 
@@ -81,6 +84,14 @@ extension ThreadTrace {
           throw ExitCode(2)
         }
       }
+      var timelineWriter: Timeline?
+      if let timeline {
+        do {
+          timelineWriter = try Timeline(path: timeline, timeIsEntry: false)
+        } catch {
+          throw ExitCode(2)
+        }
+      }
       InterruptSignals.install()
       let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
       let tracer = Tracer(command: command, options: options)
@@ -124,6 +135,7 @@ extension ThreadTrace {
         outcome = try tracer.run(idle: { text.flush() }) { event in
           if let writer { record { () throws(TraceWriteError) in try writer.write(event) } }
           story.take(event, show: showEvents)
+          timelineWriter?.take(event)
         }
       } catch {
         text.flush()
@@ -131,6 +143,7 @@ extension ThreadTrace {
         throw ExitCode(1)
       }
       story.lifecycle.finish()
+      timelineWriter?.finish()
       // The last events before the closing messages, which go straight to standard error.
       text.flush()
       let interrupted = outcome.interruptedBy != nil

@@ -8,8 +8,16 @@ enum StackDifference {
     case (.mapped(let sizeA, let guardA, let runtimeA), .mapped(let sizeB, let guardB, let runtimeB)):
       var differences: [SetupDifference] = []
       if sizeA != sizeB { differences.append(SetupDifference(.stack, Message.size(sizeA, sizeB))) }
-      if guardA != guardB { differences.append(SetupDifference(.stack, Message.guardSize(guardA, guardB))) }
-      if runtimeA != runtimeB { differences.append(SetupDifference(.stack, Message.runtimeGuard(runtimeA, runtimeB))) }
+      // A runtime's own guard zone stands in for a missing guard page (HotSpot maps its threads' stacks with
+      // no glibc guard and protects their lowest pages itself).
+      if guardA != guardB, guardA == 0 && runtimeA != nil || guardB == 0 && runtimeB != nil {
+        differences.append(SetupDifference(.stack, Message.guardedLater(guardA, runtimeA, guardB, runtimeB)))
+      } else {
+        if guardA != guardB { differences.append(SetupDifference(.stack, Message.guardSize(guardA, guardB))) }
+        if runtimeA != runtimeB {
+          differences.append(SetupDifference(.stack, Message.runtimeGuard(runtimeA, runtimeB)))
+        }
+      }
       return differences
     case (.sized(let sizeA), .sized(let sizeB)), (.sized(let sizeA), .mapped(let sizeB, _, _)),
       (.mapped(let sizeA, _, _), .sized(let sizeB)):
@@ -42,6 +50,14 @@ extension StackDifference {
       let (smallSide, small, large) = a < b ? ("A", a, b) : ("B", b, a)
       return "\(smallSide)'s guard is \(Format.size(small)), not \(Format.size(large)): a frame larger than the "
         + "guard can step over it into other memory without faulting"
+    }
+
+    static func guardedLater(_ guardA: UInt64, _ runtimeA: UInt64?, _ guardB: UInt64, _ runtimeB: UInt64?) -> String {
+      let (side, runtime, otherSide, otherGuard) =
+        guardA == 0 && runtimeA != nil ? ("A", runtimeA ?? 0, "B", guardB) : ("B", runtimeB ?? 0, "A", guardA)
+      let other = otherGuard == 0 ? "\(otherSide)'s have no guard" : "\(otherSide)'s have a \(Format.size(otherGuard)) guard page from the start"
+      return "\(side)'s stacks are mapped with no guard page; \(side)'s runtime makes their lowest \(Format.size(runtime)) "
+        + "inaccessible itself once the thread runs (\(other))"
     }
 
     static func runtimeGuard(_ a: UInt64?, _ b: UInt64?) -> String {
