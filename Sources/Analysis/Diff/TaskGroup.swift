@@ -92,7 +92,7 @@ enum Behaviour {
     }
   }
 
-  static let notJoined = "not joined"
+  static let notJoined = "no join seen"
 
   static func join(_ record: TaskRecord) -> String {
     guard let join = record.joinedBy else { return notJoined }

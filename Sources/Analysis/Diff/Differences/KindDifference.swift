@@ -35,7 +35,9 @@ extension KindDifference {
     static func kind(_ a: SetupRecipe, _ b: SetupRecipe) -> String {
       let (threadSide, otherSide, thread, other) = a.kind == .thread ? ("A", "B", a, b) : ("B", "A", b, a)
       guard thread.kind == .thread, other.kind == .process || other.kind == .vfork else {
-        return "A makes \(a.kind.rawValue)s here, B \(b.kind.rawValue)s"
+        var text = "A makes \(noun(a.kind)) here, B \(noun(b.kind))"
+        if a.kind == .vfork || b.kind == .vfork { text += ": a vfork child's creator is suspended until it execs or exits" }
+        return text
       }
       let noun = other.kind == .vfork ? "vfork children" : "processes"
       var text = "\(otherSide) makes \(noun) where \(threadSide) makes threads: each has a pid of its own"
@@ -43,6 +45,15 @@ extension KindDifference {
       if !lost.isEmpty { text += " and does not share its creator's \(Format.list(lost))" }
       if other.kind == .vfork { text += "; the creator is suspended until it execs or exits" }
       return text
+    }
+
+    private static func noun(_ kind: TaskRecord.Kind) -> String {
+      switch kind {
+      case .initial: return "initial tasks"
+      case .thread: return "threads"
+      case .process: return "processes"
+      case .vfork: return "vfork children"
+      }
     }
 
     static func creator(_ a: CloneCall.Syscall, _ b: CloneCall.Syscall) -> String {

@@ -55,9 +55,8 @@ extension StackDifference {
     static func guardedLater(_ guardA: UInt64, _ runtimeA: UInt64?, _ guardB: UInt64, _ runtimeB: UInt64?) -> String {
       let (side, runtime, otherSide, otherGuard) =
         guardA == 0 && runtimeA != nil ? ("A", runtimeA ?? 0, "B", guardB) : ("B", runtimeB ?? 0, "A", guardA)
-      let other = otherGuard == 0 ? "\(otherSide)'s have no guard" : "\(otherSide)'s have a \(Format.size(otherGuard)) guard page from the start"
       return "\(side)'s stacks are mapped with no guard page; \(side)'s runtime makes their lowest \(Format.size(runtime)) "
-        + "inaccessible itself once the thread runs (\(other))"
+        + "inaccessible itself once the thread runs (\(otherSide)'s have a \(Format.size(otherGuard)) guard page from the start)"
     }
 
     static func runtimeGuard(_ a: UInt64?, _ b: UInt64?) -> String {
