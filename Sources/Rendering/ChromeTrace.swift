@@ -31,7 +31,10 @@ public final class ChromeTraceWriter {
   private var sawUntimed = false
   private var eventCount = 0
   private var first = true
+  /// Events written so far.
   public private(set) var written = 0
+  /// Tasks whose lifetime slice is open: what the writer holds in memory besides one buffer.
+  public var openTracks: Int { tracks.count }
 
   /// A task's row in the timeline while its lifetime slice is open.
   private struct Track {
@@ -196,7 +199,7 @@ public final class ChromeTraceWriter {
       let from = stamp(creatorTID, cloneStart + (cloneEnd - cloneStart) / 2)
       flow("s", id: child.id, pid: creator.pid, tid: creatorTID, at: from)
       let childTrack = open(tid: child.tid, record: child, pid: child.tgid, at: max(from, cloneEnd))
-      let to = stamp(child.tid, childTrack.last + 1)
+      let to = stamp(child.tid, max(from, childTrack.last) + 1)
       flow("f", id: child.id, pid: childTrack.pid, tid: child.tid, at: to)
     }
     instant("creates \(noun) \(child.tid)", category: "lifecycle", creator, tid: creatorTID, at: cloneEnd, explanations: explanations)

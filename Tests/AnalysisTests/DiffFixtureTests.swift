@@ -1,4 +1,5 @@
 @testable import Analysis
+import Foundation
 import SyscallDecoding
 import Testing
 import TraceModel
@@ -15,6 +16,15 @@ struct DiffFixtureTests {
     }
     #expect(try DiffFixture.diff("jobs/c.strace", "jobs/c.strace").verdict
       == "same setup: 1 initial, 4 threads in 2 recipes; only tids, addresses and times differ")
+  }
+
+  @Test func theTwoFormatsOfOneTraceHaveTheSameSetup() throws {
+    for name in ["c", "go", "rust"] {
+      let path = try DiffFixture.jsonLines("jobs/\(name).strace")
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      let diff = SetupDiff(try DiffFixture.profile(atPath: path), try DiffFixture.profile("jobs/\(name).strace"))
+      #expect(diff.isSame, "\(name): \(diff.allDifferences.map(\.message))")
+    }
   }
 
   @Test func recipesOfTheCJob() throws {

@@ -1,4 +1,5 @@
 @testable import Analysis
+import Foundation
 import SyscallDecoding
 import TestSupport
 import TraceIO
@@ -9,6 +10,24 @@ enum DiffFixture {
   /// The setup profile of a fixture trace, read as `threadtrace diff` reads it.
   static func profile(_ relativePath: String) throws -> SetupProfile {
     let reader = try TraceInput.open([Fixtures.path(relativePath)])
+    let collector = SetupCollector()
+    while let event = try reader.next() { collector.take(event) }
+    return collector.finish()
+  }
+
+  /// A fixture strace log converted to a threadtrace JSON Lines trace in a temporary file (the caller removes it).
+  static func jsonLines(_ relativePath: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("threadtrace-diff-\(UUID().uuidString).jsonl").path
+    let reader = try TraceInput.open([Fixtures.path(relativePath)])
+    let writer = try JSONLinesWriter(path: path)
+    try writer.writeHeader(TraceHeader(schema: "threadtrace/1", clock: .timeOfDay))
+    while let event = try reader.next() { try writer.write(event) }
+    try writer.writeEnd(interrupted: false)
+    return path
+  }
+
+  static func profile(atPath path: String) throws -> SetupProfile {
+    let reader = try TraceInput.open([path])
     let collector = SetupCollector()
     while let event = try reader.next() { collector.take(event) }
     return collector.finish()
