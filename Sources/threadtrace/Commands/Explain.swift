@@ -33,7 +33,7 @@ extension ThreadTrace {
     @Option(help: "Output format: the annotated text, the JSON summary (threadtrace.summary/1), or a Chrome trace-event timeline.")
     var format: Format = .text
 
-    @Option(name: .short, help: "With --format chrome: write the timeline to FILE (default: standard output).")
+    @Option(name: .short, help: ArgumentHelp("With --format chrome: write the timeline to FILE (default: standard output).", valueName: "file"))
     var output: String?
 
     @Flag(name: .customLong("lifecycle-only"), help: "Show only the events of the thread story (creation, stacks, registration, names, joins, exits).")
