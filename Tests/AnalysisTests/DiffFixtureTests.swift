@@ -48,9 +48,9 @@ struct DiffFixtureTests {
     #expect(DiffFixture.messages(diff, .tasks) == ["tasks: A 1 initial, 4 threads; B 1 initial, 8 threads"])
     #expect(DiffFixture.messages(diff, .count) == [#"A made 4 threads (clone3, 8 MiB + 4 KiB guard, "worker-N"), B 8"#])
     #expect(DiffFixture.messages(diff, .stackReservation) == [
-      "stack mappings reserve 32 MiB + 16 KiB of address space in A, 64 MiB + 32 KiB in B; reserved is not committed: "
-        + "the kernel gives a stack memory only for the pages its thread touches (the top, where glibc keeps the "
-        + "thread descriptor and TLS, and as deep as its calls went), and guard pages never get any"
+      "address space reserved by stack mappings: A 32 MiB + 16 KiB, B 64 MiB + 32 KiB; reserved is not committed: the "
+        + "kernel gives a stack memory only for the pages its task touches (the top, where a glibc thread keeps its "
+        + "descriptor and TLS, and as deep as its calls went), and guard pages never get any"
     ])
     #expect(diff.verdict == "the setups differ: 3 differences in 1 group of alike tasks")
   }

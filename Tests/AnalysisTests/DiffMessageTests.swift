@@ -56,8 +56,18 @@ struct DiffMessageTests {
     let vfork = F.job(1) { tid, id, index in F.thread(tid: tid, id: id, index: index, syscall: .vfork, flags: [.vm, .vfork], exitSignal: 17, stack: nil) }
     let messages = try workerMessages(fork, vfork)
     #expect(messages == [
-      "A makes processes here, B vfork children: a vfork child's creator is suspended until it execs or exits",
+      "B makes vfork children where A makes processes: a vfork child runs in its creator's address space (CLONE_VM) "
+        + "while the creator is suspended, until it execs or exits; a process gets a copy-on-write copy and its creator runs on",
       "A creates them with fork, B with vfork",
+    ])
+    // glibc's fork passes the child-tid flags: for a process they change nothing the diff explains.
+    let glibcFork = F.job(1) { tid, id, index in
+      F.thread(tid: tid, id: id, index: index, syscall: .clone, flags: [.childSetTID, .childClearTID], exitSignal: 17, stack: nil)
+    }
+    #expect(try workerMessages(fork, glibcFork) == [
+      "A creates them with fork, B with clone",
+      "only B passes CLONE_CHILD_SETTID; without it (A) the kernel stores no tid in the child's memory",
+      "only B passes CLONE_CHILD_CLEARTID",
     ])
   }
 
@@ -198,8 +208,8 @@ struct DiffMessageTests {
     #expect(F.messages(diff, .tasks) == ["tasks: A 1 initial, 2 threads; B 1 initial"])
     #expect(F.messages(diff, .runtimes) == ["runtimes recognised: A glibc; B none recognised"])
     #expect(F.messages(diff, .stackReservation) == [
-      "stack mappings reserve 16 MiB + 8 KiB of address space in A, nothing in B; reserved is not committed: the kernel "
-        + "gives a stack memory only for the pages its thread touches (the top, where glibc keeps the thread descriptor "
+      "address space reserved by stack mappings: A 16 MiB + 8 KiB, B nothing; reserved is not committed: the kernel "
+        + "gives a stack memory only for the pages its task touches (the top, where a glibc thread keeps its descriptor "
         + "and TLS, and as deep as its calls went), and guard pages never get any"
     ])
     #expect(diff.groups.filter { $0.b == nil }.first?.differences.map(\.message)

@@ -19,6 +19,16 @@ struct DiffCommandTests {
     #expect(result.output == expected)
   }
 
+  @Test func theReadmeShowsARealDiff() throws {
+    let readme = try String(contentsOf: Fixtures.directory.deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+    let prompt = "$ threadtrace diff fixtures/jobs/c.strace fixtures/jobs/go.strace\n"
+    let start = try #require(readme.range(of: prompt)).upperBound
+    let end = try #require(readme.range(of: "\n```", range: start..<readme.endIndex)).lowerBound
+    let result = try Command.run(["diff", "fixtures/jobs/c.strace", "fixtures/jobs/go.strace"])
+    #expect(result.status == 1)
+    #expect(String(readme[start..<end]) + "\n" == result.output)
+  }
+
   @Test func colourIsOnlyForTerminalsOrWhenAsked() throws {
     let plain = try Command.run(["diff", "fixtures/jobs/c.strace", "fixtures/jobs/go.strace"])
     #expect(!plain.stdout.contains(0x1B))

@@ -13,10 +13,14 @@ enum CloneFlagDifference {
     let onlyA = x.flags.subtracting(y.flags).subtracting(skipped)
     let onlyB = y.flags.subtracting(x.flags).subtracting(skipped)
     for (side, other, flags) in [("A", "B", onlyA), ("B", "A", onlyB)] where !flags.isEmpty {
-      for row in Message.meanings where flags.contains(row.flag) {
+      // Only threads share the memory holding their tid word: a process's exit clears and wakes nothing
+      // (mm_release does so only while other tasks use the address space).
+      let holder = side == "A" ? x : y
+      let unexplained: CloneFlagSet = holder.kind == .thread ? [] : [.childClearTID]
+      for row in Message.meanings where flags.contains(row.flag) && !unexplained.contains(row.flag) {
         differences.append(SetupDifference(.flags, Message.only(side, other, row.name, row.without)))
       }
-      let rest = flags.subtracting(Message.explained)
+      let rest = flags.subtracting(Message.explained).union(flags.intersection(unexplained))
       if !rest.isEmpty {
         let names = RecipeText.flagNames(rest).map { "CLONE_" + $0 }
         differences.append(SetupDifference(.flags, Message.unexplained(side, names)))

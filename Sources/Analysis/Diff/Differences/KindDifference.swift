@@ -35,9 +35,13 @@ extension KindDifference {
     static func kind(_ a: SetupRecipe, _ b: SetupRecipe) -> String {
       let (threadSide, otherSide, thread, other) = a.kind == .thread ? ("A", "B", a, b) : ("B", "A", b, a)
       guard thread.kind == .thread, other.kind == .process || other.kind == .vfork else {
-        var text = "A makes \(noun(a.kind)) here, B \(noun(b.kind))"
-        if a.kind == .vfork || b.kind == .vfork { text += ": a vfork child's creator is suspended until it execs or exits" }
-        return text
+        if Set([a.kind, b.kind]) == [.process, .vfork] {
+          let (vforkSide, processSide) = a.kind == .vfork ? ("A", "B") : ("B", "A")
+          return "\(vforkSide) makes vfork children where \(processSide) makes processes: a vfork child runs in its "
+            + "creator's address space (CLONE_VM) while the creator is suspended, until it execs or exits; a "
+            + "process gets a copy-on-write copy and its creator runs on"
+        }
+        return "A makes \(noun(a.kind)) here, B \(noun(b.kind))"
       }
       let noun = other.kind == .vfork ? "vfork children" : "processes"
       var text = "\(otherSide) makes \(noun) where \(threadSide) makes threads: each has a pid of its own"

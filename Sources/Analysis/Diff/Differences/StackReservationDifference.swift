@@ -9,9 +9,9 @@ enum StackReservationDifference {
 extension StackReservationDifference {
   fileprivate enum Message {
     static func reservation(_ a: SetupProfile, _ b: SetupProfile) -> String {
-      "stack mappings reserve \(amount(a)) of address space in A, \(amount(b)) in B; reserved is not committed: "
-        + "the kernel gives a stack memory only for the pages its thread touches (the top, where glibc keeps the "
-        + "thread descriptor and TLS, and as deep as its calls went), and guard pages never get any"
+      "address space reserved by stack mappings: A \(amount(a)), B \(amount(b)); reserved is not committed: the "
+        + "kernel gives a stack memory only for the pages its task touches (the top, where a glibc thread keeps its "
+        + "descriptor and TLS, and as deep as its calls went), and guard pages never get any"
     }
 
     private static func amount(_ profile: SetupProfile) -> String {
