@@ -48,7 +48,7 @@ struct DiffFixtureTests {
     #expect(DiffFixture.messages(diff, .tasks) == ["tasks: A 1 initial, 4 threads; B 1 initial, 8 threads"])
     #expect(DiffFixture.messages(diff, .count) == [#"A made 4 threads (clone3, 8 MiB + 4 KiB guard, "worker-N"), B 8"#])
     #expect(DiffFixture.messages(diff, .stackReservation) == [
-      "address space reserved by stack mappings: A 32 MiB + 16 KiB, B 64 MiB + 32 KiB; reserved is not committed: the "
+      "address space reserved by stack mappings over the trace: A 32 MiB + 16 KiB, B 64 MiB + 32 KiB; reserved is not committed: the "
         + "kernel gives a stack memory only for the pages its task touches (the top, where a glibc thread keeps its "
         + "descriptor and TLS, and as deep as its calls went), and guard pages never get any"
     ])

@@ -208,7 +208,7 @@ struct DiffMessageTests {
     #expect(F.messages(diff, .tasks) == ["tasks: A 1 initial, 2 threads; B 1 initial"])
     #expect(F.messages(diff, .runtimes) == ["runtimes recognised: A glibc; B none recognised"])
     #expect(F.messages(diff, .stackReservation) == [
-      "address space reserved by stack mappings: A 16 MiB + 8 KiB, B nothing; reserved is not committed: the kernel "
+      "address space reserved by stack mappings over the trace: A 16 MiB + 8 KiB, B nothing; reserved is not committed: the kernel "
         + "gives a stack memory only for the pages its task touches (the top, where a glibc thread keeps its descriptor "
         + "and TLS, and as deep as its calls went), and guard pages never get any"
     ])

@@ -9,7 +9,7 @@ enum StackReservationDifference {
 extension StackReservationDifference {
   fileprivate enum Message {
     static func reservation(_ a: SetupProfile, _ b: SetupProfile) -> String {
-      "address space reserved by stack mappings: A \(amount(a)), B \(amount(b)); reserved is not committed: the "
+      "address space reserved by stack mappings over the trace: A \(amount(a)), B \(amount(b)); reserved is not committed: the "
         + "kernel gives a stack memory only for the pages its task touches (the top, where a glibc thread keeps its "
         + "descriptor and TLS, and as deep as its calls went), and guard pages never get any"
     }
