@@ -19,26 +19,34 @@ public enum DiffJSON {
     differences(&json, diff.differences)
     json.nextLine()
     json.openArray("groups")
-    for group in diff.groups {
-      json.raw("\n    ")
-      json.openObject()
-      let status: String
-      switch (group.a, group.b) {
-      case (_?, nil): status = "only_a"
-      case (nil, _?): status = "only_b"
-      default: status = group.isSame ? "same" : "different"
-      }
-      json.field("status", status)
-      recipe(&json, "a", group.a)
-      recipe(&json, "b", group.b)
-      differences(&json, group.differences)
-      json.closeObject()
+    var groupJSON = JSONBytes(capacity: 2048)
+    for (index, group) in diff.groups.enumerated() {
+      // One group per line; encoded on its own so that the separator comes first on the line's end.
+      groupJSON.reset()
+      self.group(&groupJSON, group)
+      json.bytes += Array((index == 0 ? "\n    " : ",\n    ").utf8)
+      json.bytes += groupJSON.bytes
     }
     json.closeArray()
     json.raw("\n")
     json.closeObject()
     json.raw("\n")
     return json.bytes
+  }
+
+  private static func group(_ json: inout JSONBytes, _ group: AlignedGroups) {
+    json.openObject()
+    let status: String
+    switch (group.a, group.b) {
+    case (_?, nil): status = "only_a"
+    case (nil, _?): status = "only_b"
+    default: status = group.isSame ? "same" : "different"
+    }
+    json.field("status", status)
+    recipe(&json, "a", group.a)
+    recipe(&json, "b", group.b)
+    differences(&json, group.differences)
+    json.closeObject()
   }
 
   private static func side(_ json: inout JSONBytes, _ key: StaticString, _ profile: SetupProfile, file: String) {
