@@ -186,6 +186,18 @@ struct DiffMessageTests {
     #expect(F.messages(diff, .execs) == ["successful execs: A 0, B 1"])
   }
 
+  @Test func endingWithTheProcessIsOneOutcomeWhoeverCallsExitGroup() {
+    let calls = F.job(2) { tid, id, index in
+      F.thread(tid: tid, id: id, index: index, end: .exited(code: 0, cause: index == 0 ? .exitGroup : .groupExit(by: tid - 1)))
+    }
+    let ended = F.job(2) { tid, id, index in F.thread(tid: tid, id: id, index: index, end: .exited(code: 0, cause: .groupExit(by: 100))) }
+    #expect(SetupDiff(calls, ended).isSame)
+    let alive = F.job(2) { tid, id, index in F.thread(tid: tid, id: id, index: index, end: nil) }
+    #expect(F.messages(SetupDiff(ended, alive), .end) == [
+      "they end: A ended by another thread's exit_group; B still running when the trace ended"
+    ])
+  }
+
   @Test func joinsSeenForSomeThreadsOnlyAreTimingNotSetup() {
     // glibc's pthread_join waits on the tid word only if the thread is still running.
     let some = F.job(4) { tid, id, index in F.thread(tid: tid, id: id, index: index, join: index == 0 ? .futexOnChildTID : nil) }

@@ -82,14 +82,23 @@ enum Behaviour {
     case .exited(_, let cause):
       switch cause {
       case .exit: return "exit"
-      case .exitGroup: return "exit_group"
-      case .groupExit: return "ended by another thread's exit_group"
+      case .exitGroup: return exitGroup
+      case .groupExit: return endedByGroupExit
       case .execByOtherThread: return "ended by another thread's execve"
       case .unknown: return "exited (no call shown)"
       }
     case .killed(let signal, _): return "killed by \(Signals.name(of: signal) ?? "signal \(signal)")"
     case .supersededByExec: return "replaced by a thread's execve"
     }
+  }
+
+  static let exitGroup = "exit_group"
+  static let endedByGroupExit = "ended by another thread's exit_group"
+
+  /// What the end says about the setup: calling exit_group oneself and being ended by another thread's are the
+  /// same outcome, the process ending with the task in it.
+  static func endClass(_ end: String) -> String {
+    end == endedByGroupExit ? exitGroup : end
   }
 
   static let notJoined = "no join seen"
