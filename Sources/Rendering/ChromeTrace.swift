@@ -58,6 +58,8 @@ public final class ChromeTraceWriter {
     eventCount += 1
     let notes = lifecycle.apply(event)
     let now = clock(event.time)
+    // An event the source could not attribute to a task (tid 0) has no track to go on.
+    guard event.tid != 0 else { return }
     var start = now
     var duration: Int64?
     if case .syscall(let call) = event.body, event.time != nil {
