@@ -38,6 +38,9 @@ struct DiffMessageTests {
     #expect(messages.contains("the signal sent to the creator when the task ends: A none, B SIGCHLD"))
     #expect(messages.contains("stacks: A maps one per task (8 MiB + 4 KiB guard), B gives none: the child runs on a copy-on-write copy of its creator's stack"))
     #expect(messages.contains("joined: A futex wait on its child_tid (pthread_join); B reaped by wait4/waitid"))
+    // A forked child keeps its creator's rseq registration: not registering one is no difference.
+    #expect(!messages.contains { $0.contains("rseq") })
+    #expect(messages.contains("B's tasks register no robust futex list (set_robust_list): if one dies holding a robust mutex, the kernel cannot mark it FUTEX_OWNER_DIED and wake a waiter"))
     #expect(!messages.contains { $0.contains("CLONE_VM") || $0.contains("CLONE_THREAD") })
   }
 

@@ -13,7 +13,7 @@ enum RecipeText {
     case .stack: return stack(recipe.stack, kind: recipe.kind)
     case .tls: return recipe.ownTLS ? "own" : "creator's (copied)"
     case .robustList: return recipe.robustList ? "registered" : "none"
-    case .rseq: return recipe.rseq ? "registered" : "none"
+    case .rseq: return recipe.rseq ? "registered" : recipe.keepsCreatorsRseq ? "its creator's, kept across fork" : "none"
     case .signalStack: return recipe.signalStack.map(signalStack) ?? "none"
     case .name: return recipe.namePattern.map { "\"\($0)\"" } ?? "unnamed"
     case .runtime: return recipe.runtime.map(runtime) ?? "unrecognised"

@@ -39,6 +39,12 @@ public struct SetupRecipe: Hashable, Sendable {
     self.runtime = runtime
   }
 
+  /// A child made without `CLONE_VM` keeps its creator's rseq registration (kernel/rseq.c, `rseq_fork`), so it
+  /// need not register one: no `rseq` call is not "no rseq area" for it.
+  public var keepsCreatorsRseq: Bool {
+    !rseq && creator != nil && !flags.contains(.vm)
+  }
+
   /// The stack a task runs on, by size only.
   public enum StackShape: Hashable, Sendable {
     /// No stack of its own: the initial task, or a fork/vfork child running on (a copy of) its creator's stack.

@@ -4,6 +4,7 @@ enum RegistrationDifference {
     var differences: [SetupDifference] = []
     for row in Message.rows where row.has(a.recipe) != row.has(b.recipe) {
       let missing = row.has(a.recipe) ? "B" : "A"
+      if row.aspect == .rseq, (missing == "A" ? a : b).recipe.keepsCreatorsRseq { continue }
       differences.append(SetupDifference(row.aspect, missing + row.without))
     }
     return differences
