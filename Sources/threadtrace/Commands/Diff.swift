@@ -27,7 +27,9 @@ extension ThreadTrace {
     @ArgumentParser.Argument(help: "The two trace files (or one, with one --run).")
     var files: [String] = []
 
-    @Option(name: .customLong("run"), help: "A command to trace and compare (give it twice, or once with one file).")
+    @Option(
+      name: .customLong("run"),
+      help: ArgumentHelp("A command to trace and compare (give it twice, or once with one file).", valueName: "command"))
     var runs: [String] = []
 
     @Option(help: "Output format: the side-by-side text, or JSON (threadtrace.diff/1, docs/diff-format.md).")

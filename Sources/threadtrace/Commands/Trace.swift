@@ -33,7 +33,9 @@ extension ThreadTrace {
     @Option(name: .customLong("output-text"), help: "Write the annotated events to FILE instead of standard error.")
     var outputText: String?
 
-    @Option(name: .customLong("timeline"), help: "Also write a Chrome trace-event timeline to FILE (ui.perfetto.dev opens it).")
+    @Option(
+      name: .customLong("timeline"),
+      help: ArgumentHelp("Also write a Chrome trace-event timeline to FILE (ui.perfetto.dev opens it).", valueName: "file"))
     var timeline: String?
 
     @Option(name: .customLong("summary"), help: "The summary at the end: text, json (threadtrace.summary/1) or none.")
