@@ -145,7 +145,7 @@ extension ThreadTrace {
         throw ExitCode(1)
       }
       story.lifecycle.finish()
-      timelineWriter?.finish()
+      let timelineWritten = timelineWriter?.finish() ?? true
       // The last events before the closing messages, which go straight to standard error.
       text.flush()
       let interrupted = outcome.interruptedBy != nil
@@ -178,7 +178,7 @@ extension ThreadTrace {
       text.flush()
       if textFD != 2 { close(textFD) }
       // An incomplete trace file is a failure of ours even when the command succeeded (hard-cases rule 11).
-      if traceFailure != nil && outcome.exitCode == 0 { throw ExitCode(3) }
+      if (traceFailure != nil || !timelineWritten) && outcome.exitCode == 0 { throw ExitCode(3) }
       if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
