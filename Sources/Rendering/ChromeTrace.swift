@@ -228,7 +228,7 @@ public final class ChromeTraceWriter {
     json.field("pid", track.pid)
     json.field("tid", tid)
     json.openObject("args")
-    json.field("result", Self.result(call.result))
+    json.field("result", call.completeness == .resultUnread ? "(not read: the fast path skips this call's return)" : Self.result(call.result))
     if let line = event.origin?.line { json.field("line", line) }
     json.closeObject()
     json.closeObject()
