@@ -33,6 +33,11 @@ extension ThreadTrace {
     @Option(name: .customLong("output-text"), help: "Write the annotated events to FILE instead of standard error.")
     var outputText: String?
 
+    @Option(
+      name: .customLong("timeline"),
+      help: ArgumentHelp("Also write a Chrome trace-event timeline to FILE (ui.perfetto.dev opens it).", valueName: "file"))
+    var timeline: String?
+
     @Option(name: .customLong("summary"), help: "The summary at the end: text, json (threadtrace.summary/1) or none.")
     var summary: SummaryFormat = .text
 
@@ -106,6 +111,14 @@ extension ThreadTrace {
           throw ExitCode(2)
         }
       }
+      var timelineWriter: Timeline?
+      if let timeline {
+        do {
+          timelineWriter = try Timeline(path: timeline, timeIsEntry: false)
+        } catch {
+          throw ExitCode(2)
+        }
+      }
       InterruptSignals.install()
       let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
       let attaching = !attach.isEmpty
@@ -157,6 +170,7 @@ extension ThreadTrace {
         outcome = try tracer.run(idle: { text.flush() }) { event in
           if let writer { record { () throws(TraceWriteError) in try writer.write(event) } }
           story.take(event, show: showEvents)
+          timelineWriter?.take(event)
         }
       } catch {
         text.flush()
@@ -164,6 +178,7 @@ extension ThreadTrace {
         throw ExitCode(1)
       }
       story.lifecycle.finish()
+      let timelineWritten = timelineWriter?.finish() ?? true
       // The last events before the closing messages, which go straight to standard error.
       text.flush()
       let interrupted = outcome.interruptedBy != nil
@@ -201,7 +216,7 @@ extension ThreadTrace {
       // An incomplete trace file is a failure of ours even when the command succeeded (hard-cases rule 11).
       // Attached, the processes are not ours: their exit codes are not threadtrace's (as with strace -p).
       let exitCode = attaching ? 0 : outcome.exitCode
-      if traceFailure != nil && exitCode == 0 { throw ExitCode(3) }
+      if (traceFailure != nil || !timelineWritten) && exitCode == 0 { throw ExitCode(3) }
       if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
