@@ -306,6 +306,7 @@ public final class Tracer {
       try resume(thread)
     case .exitEvent(let status):
       exiting(thread, status: status, time: now, sink: sink)
+      if let cost = Self.cost(of: thread) { emit(.cost(cost)) }
       // Sticky since Linux 6.1: only a resume lets the task finish dying, SIGKILL or not.
       try Ptrace.cont(tid)
     case .groupStop(let signal):
@@ -481,6 +482,24 @@ public final class Tracer {
     for (tid, other) in threads where other.tgid == leader.tgid && tid != leader.tid {
       threads[tid] = nil  // gone without a report (ptrace(2) BUGS)
     }
+  }
+
+  /// The task's context switches, read at its exit stop, less the ones its ptrace stops account for.
+  static func cost(of thread: ThreadState) -> TaskCost? {
+    guard let status = ProcFiles.read("/proc/\(thread.tgid)/task/\(thread.tid)/status") else { return nil }
+    var voluntary: Int?
+    var involuntary: Int?
+    for line in status.split(separator: "\n").reversed() {  // both are near the end
+      if line.hasPrefix("voluntary_ctxt_switches:") {
+        voluntary = Int(line.dropFirst("voluntary_ctxt_switches:".count).filter(\.isNumber))
+      } else if line.hasPrefix("nonvoluntary_ctxt_switches:") {
+        involuntary = Int(line.dropFirst("nonvoluntary_ctxt_switches:".count).filter(\.isNumber))
+      }
+      if voluntary != nil && involuntary != nil { break }
+    }
+    guard let voluntary, let involuntary else { return nil }
+    return TaskCost(
+      stops: thread.stops, voluntarySwitches: max(0, voluntary - thread.stops), involuntarySwitches: involuntary)
   }
 
   static func result(rval: Int64, isError: Bool) -> SyscallResult {

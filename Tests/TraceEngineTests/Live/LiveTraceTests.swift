@@ -235,5 +235,10 @@ extension LiveTraceTests {
     #expect(shown.count == 5 && shown.allSatisfy { $0.hasSuffix(", 24)") }, "\(shown)")
     let summary = try Live.summary(of: run.traceFile)
     #expect(summary.threadTasks.allSatisfy { $0.exitCode == 0 })
+    // Each task's cost, read at its exit stop: a glibc thread stops at least at its start, its registrations
+    // and its exit.
+    let costs = lines.filter { $0.contains("\"type\":\"cost\"") }
+    #expect(costs.count == 5)
+    #expect(run.stderr.contains("Tracing cost: "))
   }
 }
