@@ -364,6 +364,13 @@ public final class Tracer {
     let number = Int32(truncatingIfNeeded: info.nr)
     let name = SyscallDecoder.name(of: number, in: architecture)
     let args = withUnsafeBytes(of: info.args) { Array($0.bindMemory(to: UInt64.self)) }
+    if architecture != thread.architecture {
+      // A 64-bit task calling through int 0x80, or back (strace: `[ Process PID=N runs in 32 bit mode. ]`).
+      thread.architecture = architecture
+      if !thread.beforeFirstExec {
+        sink(TraceEvent(tid: thread.tid, tgid: thread.tgid, time: time, body: .personality(architecture)))
+      }
+    }
     // Attached, every call stops; report what the fast path's filter would have stopped at.
     if attaching, options.mode != .allSyscalls, !SeccompFilter.traces(name: name, args: args, allFutex: options.allFutex) {
       return
@@ -580,6 +587,8 @@ final class ThreadState {
   var stops = 0
   /// Its `exit`/`exit_group` was reported (at the entry, or synthesised at PTRACE_EVENT_EXIT).
   var exitReported = false
+  /// The ABI of its last syscall: a change is reported as a personality event.
+  var architecture = Architecture.x86_64
 
   init(tid: Int32, tgid: Int32) {
     self.tid = tid

@@ -130,6 +130,9 @@ extension ThreadTrace {
         try attachOrExplain(tracer)
         tracedCommand = AttachCheck.command(of: attach[0]).map { $0.split(separator: " ").map(String.init) } ?? []
       } else {
+        if let warning = PrivilegeCheck.warning(for: command[0]) {
+          Diagnostics.warning(TerminalSafe.escape(warning))
+        }
         do {
           try tracer.start()
         } catch {

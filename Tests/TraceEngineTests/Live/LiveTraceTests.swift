@@ -242,3 +242,22 @@ extension LiveTraceTests {
     #expect(run.stderr.contains("Tracing cost: "))
   }
 }
+
+extension LiveTraceTests {
+  /// int 0x80 from a 64-bit program: the i386 calls are decoded as i386 (so a compat clone is a process creation,
+  /// not a misnamed call), the ABI switches are reported, and the child's compat `exit` (nr 1) is read at its
+  /// exit stop although the filter lets `exit` through.
+  @Test func compatCallsAreDecodedInTheirABI() throws {
+    let run = try Live.trace([try Live.program("compat_int80")])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("[ runs in 32 bit mode ]"))
+    #expect(run.stderr.contains("[ runs in 64 bit mode ]"))
+    let child = try #require(run.oracle("waited").first?["child_pid"])
+    #expect(run.stderr.contains(" \(child) exit(5) = ?"), "\(run.stderr)")
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.processes == 1)
+    let lines = try String(contentsOfFile: run.traceFile, encoding: .utf8).split(separator: "\n")
+    #expect(lines.contains { $0.contains("\"type\":\"personality\"") && $0.contains("\"arch\":\"i386\"") })
+  }
+}
