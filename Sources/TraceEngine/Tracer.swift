@@ -101,6 +101,8 @@ public final class Tracer {
   private var killing = false
   /// Attach mode: SIGINT/SIGTERM came, every task is being interrupted and let go.
   private var detaching = false
+  /// Told what the user should know while the loop runs (the command ended but left processes running).
+  public var notice: ((String) -> Void)?
   /// Set by `attach`, given to the sink when `run` starts.
   private var attachEvents: [TraceEvent] = []
 
@@ -346,6 +348,19 @@ public final class Tracer {
     threads[thread.tid] = nil
     guard thread.tid == pid, outcome.end == nil else { return }
     outcome.end = end
+    // Hard-cases T24: the command is done but left processes behind (`cmd &`, a daemon). Following them until
+    // they end is strace -f's behaviour; detaching is not an option in fast mode (their filter would make every
+    // traced call fail with ENOSYS). Never wait silently: say who is still followed.
+    let left = Set(threads.values.filter { !$0.killed }.map(\.tgid)).sorted()
+    if !left.isEmpty, !killing {
+      let shown = left.prefix(5).map { tgid in
+        "\(tgid)" + (AttachCheck.command(of: tgid).map { " (\(String($0.prefix(40))))" } ?? "")
+      }
+      notice?(
+        "\(command.first ?? "the command") ended; still following the \(left.count == 1 ? "process" : "\(left.count) processes") "
+          + "it left running: \(shown.joined(separator: ", "))\(left.count > 5 ? " …" : ""), until \(left.count == 1 ? "it ends" : "they end") "
+          + "(as strace -f does); Ctrl-C ends \(left.count == 1 ? "it" : "them")")
+    }
     if failureFD >= 0 {
       var failure = cpt_spawn_failure()
       if cpt_spawn_read_failure(failureFD, &failure) == 1, let stage = SpawnFailure.Stage(rawValue: failure.stage) {

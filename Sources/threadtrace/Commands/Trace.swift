@@ -124,6 +124,7 @@ extension ThreadTrace {
       let attaching = !attach.isEmpty
       let tracer = attaching ? Tracer(attachingTo: attach, options: options) : Tracer(command: command, options: options)
       if stacks { tracer.stacks = StackCollector(depth: stackDepth ?? StackCollector.defaultDepth) }
+      tracer.notice = { Diagnostics.say("threadtrace: " + TerminalSafe.escape($0)) }
       let startTime = Self.now()
       var tracedCommand = command
       if attaching {

@@ -261,3 +261,19 @@ extension LiveTraceTests {
     #expect(lines.contains { $0.contains("\"type\":\"personality\"") && $0.contains("\"arch\":\"i386\"") })
   }
 }
+
+extension LiveTraceTests {
+  /// Hard-cases T24: a command that leaves a background process. threadtrace follows it until it ends, as
+  /// strace -f does, and says so rather than waiting silently; the exit code stays the command's.
+  @Test func backgroundProcessesAreFollowedAndSaidSo() throws {
+    let started = Date()
+    let run = try Live.trace(["/bin/sh", "-c", "sleep 0.4 & exit 3"], options: ["--quiet"])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 3)
+    #expect(run.stderr.contains("threadtrace: /bin/sh ended; still following the process it left running: "))
+    #expect(run.stderr.contains("(as strace -f does); Ctrl-C ends it"))
+    #expect(Date().timeIntervalSince(started) >= 0.4)
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.processes == 1 && summary.execs >= 2)
+  }
+}
