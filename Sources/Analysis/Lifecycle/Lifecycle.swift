@@ -448,6 +448,7 @@ public final class Lifecycle {
       record.creation = clone
       record.creationTime = event.time
       record.creationLine = event.origin?.line
+      record.creatorStack = call.stack
       record.comm = parent.comm
       record.createdByRuntime = creatorRuntime
       if clone.flags.contains(.setTLS), let tls = clone.tls { record.registrations.threadPointer = tls }
