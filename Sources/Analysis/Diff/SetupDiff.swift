@@ -136,7 +136,9 @@ public struct SetupDiff: Hashable, Sendable {
     let differing = Set(differences.map(\.aspect))
     let showsFrames = pair.a?.recipe.creatorFrames != nil || pair.b?.recipe.creatorFrames != nil
     let rows = DiffAspect.groupRows.compactMap { aspect -> DiffRow? in
-      var values = (a: pair.a.map { RecipeText.value(aspect, of: $0) }, b: pair.b.map { RecipeText.value(aspect, of: $0) })
+      var values = (
+        a: pair.a.map { RecipeText.value(aspect, of: $0) }, b: pair.b.map { RecipeText.value(aspect, of: $0) }
+      )
       if aspect == .creatorFrames {
         guard showsFrames else { return nil }
         values = CreatorStackDifference.cells(pair.a, pair.b)
