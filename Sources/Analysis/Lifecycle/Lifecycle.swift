@@ -23,7 +23,12 @@ public final class Lifecycle {
   /// still reads them for the event that finished them).
   @exclusivity(unchecked) private var finishedIDs: [Int] = []
   /// Provisional thread groups that ended, with the event count then (see `settleEndedProvisional`).
-  private var endedProvisional: [(ProcessState, Int)] = []
+  private var endedProvisional: [(ProcessState, Int)] = [] {
+    didSet { settleDue = endedProvisional.first.map { $0.1 + Self.adoptionHorizon + 1 } ?? Int.max }
+  }
+  /// The event count at which the oldest ended provisional group is due to be settled: one comparison per
+  /// event instead of a look (and a retain) at the array's first element.
+  @exclusivity(unchecked) private var settleDue = Int.max
 
   /// Live tasks by current tid.
   @exclusivity(unchecked) private var live: [Int32: LiveTask] = [:]
@@ -152,7 +157,7 @@ public final class Lifecycle {
 
   @discardableResult
   public func apply(_ event: TraceEvent) -> [LifecycleNote] {
-    if !endedProvisional.isEmpty { settleEndedProvisional() }
+    if eventSerial >= settleDue { settleEndedProvisional() }
     if !finishedIDs.isEmpty { handOverFinished() }
     let task = liveTask(for: event.tid, time: event.time, tgid: event.tgid)
     eventSerial += 1
@@ -180,6 +185,24 @@ public final class Lifecycle {
       break
     }
     return notes
+  }
+
+  /// What `apply` does with a completed call the fold does not interpret (one whose name is not in
+  /// `interpretedSyscalls`), without the event: a reader that knows the call is of no interest to the fold
+  /// calls this instead of building an event for it. Most calls of a real log are such calls (read, write to a
+  /// pipe, fstat…); this makes them cost a table lookup and a few counters.
+  public func applyUninterpretedCall(tid: Int32, time: TraceTime?) {
+    if eventSerial >= settleDue { settleEndedProvisional() }
+    if !finishedIDs.isEmpty { handOverFinished() }
+    let task = liveTask(for: tid, time: time, tgid: nil)
+    eventSerial += 1
+    task.lastEventSerial = eventSerial
+    let box = task.box
+    if box.record.firstSeen == nil { box.record.firstSeen = time }
+    if let time { box.record.lastSeen = time }
+    counts.syscalls += 1
+    box.record.syscallCount += 1
+    task.lastSyscall = nil
   }
 
   /// Ends the input: tasks still alive stay alive (the trace ended first).
