@@ -27,8 +27,19 @@ public struct SummaryText {
     }
     var children: [Int: [Int]] = [:]
     var roots: [Int] = []
-    for record in lifecycle.records {
-      if let parent = record.parentID { children[parent, default: []].append(record.id) } else { roots.append(record.id) }
+    let records = lifecycle.records
+    // Threads already running when the trace began (`strace -p`) have no creator in the trace: they hang
+    // under their process's leader.
+    var leaders: [Int32: Int] = [:]
+    for record in records where record.parentID == nil && record.kind != .thread && record.tid == record.tgid {
+      if leaders[record.tgid] == nil { leaders[record.tgid] = record.id }
+    }
+    for record in records {
+      if let parent = record.parentID ?? (record.kind == .thread ? leaders[record.tgid] : nil) {
+        children[parent, default: []].append(record.id)
+      } else {
+        roots.append(record.id)
+      }
     }
     for root in roots { emit(root, lifecycle: lifecycle, children: children, prefix: "", isLast: true, isRoot: true, into: &out) }
     return out
@@ -104,6 +115,7 @@ public struct SummaryText {
     var parts: [String] = [palette.bold(String(record.tid)), kindText(record.kind)]
     if let former = record.formerTID { parts.append("(was \(former))") }
     if let call = record.creation { parts.append(call.syscall.rawValue) }
+    if record.kind == .thread, record.creation == nil { parts.append(palette.dim("(running before the trace; creation not seen)")) }
     if record.kind == .initial, let exec = record.execs.last(where: { $0.succeeded }), let path = exec.path {
       parts.append(TerminalSafe.escape(path))
     }

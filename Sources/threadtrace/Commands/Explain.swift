@@ -76,7 +76,9 @@ extension ThreadTrace {
         // Calls the fold does not interpret are only counted: the reader hands it their task and time instead
         // of an event (the options above leave exactly those calls' arguments unparsed).
         let lifecycle = story.lifecycle
-        strace.uninterpretedCallSink = { lifecycle.applyUninterpretedCall(tid: $0, time: $1) }
+        strace.uninterpretedCallSink = {
+          lifecycle.applyUninterpretedCall(tid: $0, time: $1, startedBeforeTrace: $2)
+        }
       }
       let progress = ProgressBar(total: reader.progress.total)
       var warnings: [InputWarning] = []
