@@ -618,11 +618,11 @@ public final class Lifecycle {
     }
     var stack = ThreadStack(
       base: layout.base, size: layout.accessible, guardSize: layout.lowGuard, source: .mapping)
-    if let previous = space.stackUsers[layout.mappingID], previous != recordID {
-      stack.reusedFromID = previous
-      stack.reusedFromTID = store[previous]?.record.tid
+    if let previous = space.stackUsers[layout.mappingID], previous.id != recordID {
+      stack.reusedFromID = previous.id
+      stack.reusedFromTID = tid(ofStackUser: previous)
     }
-    space.stackUsers[layout.mappingID] = recordID
+    space.stackUsers[layout.mappingID] = (recordID, store[recordID]?.record.tid ?? 0)
     return stack
   }
 
@@ -649,14 +649,14 @@ public final class Lifecycle {
       }
     case .unmap(let address, let length):
       if let layout = space.layout(containing: address), let owner = space.stackUsers[layout.mappingID] {
-        notes.append(.stackReleased(owner: owner, unmapped: true))
+        notes.append(.stackReleased(owner: owner.id, ownerTID: tid(ofStackUser: owner), unmapped: true))
       }
       space.unmap(start: address, length: length)
     case .advise(let address, _, let advice):
       if advice == Advice.dontNeed || advice == Advice.free, let layout = space.layout(containing: address),
         let owner = space.stackUsers[layout.mappingID]
       {
-        notes.append(.stackReleased(owner: owner, unmapped: false))
+        notes.append(.stackReleased(owner: owner.id, ownerTID: tid(ofStackUser: owner), unmapped: false))
       }
     }
   }
@@ -665,11 +665,17 @@ public final class Lifecycle {
   /// zone (HotSpot gives its threads no glibc guard and protects yellow/red pages itself).
   private func noteRuntimeGuard(at address: UInt64, length: UInt64, in space: AddressSpace, notes: inout [LifecycleNote]) {
     guard let layout = space.layout(containing: address), layout.base + layout.lowGuard == address,
-      let owner = space.stackUsers[layout.mappingID], let box = store[owner], box.record.stack != nil
+      let owner = space.stackUsers[layout.mappingID]?.id, let box = store[owner], box.record.stack != nil
     else { return }
     let size = max(box.record.stack?.runtimeGuardSize ?? 0, length)
     box.record.stack?.runtimeGuardSize = size
     notes.append(.runtimeGuard(owner: owner, size: size))
+  }
+
+  /// The current tid of a stack's user while its record is held (an exec may have changed it), else the tid
+  /// it had when it took the stack.
+  private func tid(ofStackUser user: (id: Int, tid: Int32)) -> Int32 {
+    store[user.id]?.record.tid ?? user.tid
   }
 
   private func applyRegistration(

@@ -71,7 +71,8 @@ extension ThreadTrace {
       let output = FileOutput(fd: 1)
       let story = StoryOutput(
         text: output, palette: Palette(enabled: format == .text && color.enabled(for: 1)), xlat: xlat.style,
-        streamJSON: format == .json)
+        streamJSON: format == .json, textSummary: format == .text && !noSummary ? (!fullTree, stories) : nil,
+        noSummary: format == .text && noSummary)
       if !showEvents, let strace = reader as? StraceTextReader {
         // Calls the fold does not interpret are only counted: the reader hands it their task and time instead
         // of an event (the options above leave exactly those calls' arguments unparsed).
