@@ -313,6 +313,8 @@ public final class Lifecycle {
 
   private func noteStartup(_ event: TraceEvent, task: LiveTask) {
     if case .attached = event.body { attachedTIDs.insert(event.tid) }
+    // Only a task's first event matters (a trace with no creation at all stays undecided to its end).
+    guard task.lastEventSerial == 0 else { return }
     var startedBeforeTrace = false
     if case .syscall(let call) = event.body {
       startedBeforeTrace = call.completeness == .exitOnly || call.name == "restart_syscall"
@@ -807,7 +809,7 @@ public final class Lifecycle {
         let affinity = recordValue.registrations.affinity
         recordValue.registrations = Registrations()
         recordValue.registrations.affinity = affinity
-        if let program { recordValue.comm = NamingCall.commText(Array((program.split(separator: "/").last ?? "").utf8)) }
+        if let program { recordValue.comm = NamingCall.commText(Array((RuntimeFingerprint.lastComponent(program) ?? "").utf8)) }
       }
       notes.append(.execSucceeded(record: task.recordID))
     } else {
