@@ -299,6 +299,8 @@ final class Spool {
     entries.append((order, memory.count, memory.count + object.count))
     memory += object
     if memory.count > memoryLimit, let spill = tmpfile() {
+      // The default buffer is one block (4 KiB): a write call per few records.
+      setvbuf(spill, nil, _IOFBF, 1 << 20)
       file = spill
       for entry in entries { write(Array(memory[entry.start..<entry.end]), to: spill) }
       memory = []
@@ -307,9 +309,9 @@ final class Spool {
   }
 
   private func write(_ object: [UInt8], to file: UnsafeMutablePointer<FILE>) {
-    var line = object
-    line.append(0x0A)
-    _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    // Not `object + [newline]`: that copies every record once more.
+    _ = object.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    putc(0x0A, file)
   }
 
   /// Hands every object to `write`, each on its own line after `separator`, and empties the spool.
