@@ -3,67 +3,101 @@
 /// controls, U+2028/2029) is escaped, so untrusted trace text can neither break the document nor reach a
 /// terminal raw.
 ///
-/// The bytes are in memory this value manages itself (`Buffer`), written through a pointer: an `Array`'s append
-/// checks uniqueness and capacity and goes through the runtime for every byte (measured: most of the JSON
-/// summary's encoding time). A `JSONBytes` is never copied: two copies would share one buffer.
-struct JSONBytes {
-  private let storage: Buffer
+/// The bytes are in memory this object manages itself, written through a pointer: an `Array`'s append checks
+/// uniqueness and capacity and goes through the runtime for every byte (measured: most of the JSON summary's
+/// encoding time). A class, so that its methods reach the buffer with no retain of a box. Owned by one encoder
+/// on one thread and never accessed overlappingly: the runtime's exclusivity checks are off.
+final class JSONBytes {
+  @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
+  @exclusivity(unchecked) private var capacity: Int
+  @exclusivity(unchecked) private var count = 0
   /// Whether the next member of the open object or array needs a comma first.
-  private var needsComma = false
+  @exclusivity(unchecked) private var needsComma = false
 
-  init(capacity: Int = 1024) { storage = Buffer(capacity: capacity) }
+  init(capacity: Int = 1024) {
+    self.capacity = max(capacity, 64)
+    base = .allocate(capacity: self.capacity)
+  }
+
+  deinit { base.deallocate() }
 
   /// The bytes written so far (a copy).
-  var bytes: [UInt8] { storage.withBytes { Array($0) } }
+  var bytes: [UInt8] { withBytes { Array($0) } }
 
   /// The bytes written so far, in place.
-  func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { storage.withBytes(body) }
+  func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    body(UnsafeBufferPointer(start: base, count: count))
+  }
 
   /// Empties the buffer, keeping its storage.
-  mutating func reset() {
-    storage.count = 0
+  func reset() {
+    count = 0
     needsComma = false
   }
 
-  @inline(__always) private func append(_ byte: UInt8) { storage.append(byte) }
-
-  @inline(__always) private func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) { storage.append(bytes) }
-
-  @inline(__always) private func append(contentsOf bytes: Slice<UnsafeBufferPointer<UInt8>>) {
-    storage.append(UnsafeBufferPointer(rebasing: bytes))
+  @inline(__always) private func append(_ byte: UInt8) {
+    if count == capacity { grow(to: count + 1) }
+    base[count] = byte
+    count += 1
   }
 
-  mutating func raw(_ text: StaticString) {
+  @inline(__always) private func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+    reserve(bytes.count).update(from: source, count: bytes.count)
+  }
+
+  @inline(__always) private func append(contentsOf bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+    append(contentsOf: UnsafeBufferPointer(rebasing: bytes))
+  }
+
+  /// Makes room for `length` more bytes and counts them written: the caller fills them.
+  @inline(__always) private func reserve(_ length: Int) -> UnsafeMutablePointer<UInt8> {
+    if count + length > capacity { grow(to: count + length) }
+    let start = base + count
+    count += length
+    return start
+  }
+
+  private func grow(to needed: Int) {
+    let newCapacity = max(needed, capacity * 2)
+    let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+    newBase.update(from: base, count: count)
+    base.deallocate()
+    base = newBase
+    capacity = newCapacity
+  }
+
+  func raw(_ text: StaticString) {
     text.withUTF8Buffer { append(contentsOf: $0) }
   }
 
-  mutating func openObject() {
+  func openObject() {
     separator()
     append(UInt8(ascii: "{"))
     needsComma = false
   }
 
-  mutating func closeObject() {
+  func closeObject() {
     append(UInt8(ascii: "}"))
     needsComma = true
   }
 
-  mutating func openArray(_ key: StaticString) { open(key, UInt8(ascii: "[")) }
+  func openArray(_ key: StaticString) { open(key, UInt8(ascii: "[")) }
 
-  mutating func closeArray() {
+  func closeArray() {
     append(UInt8(ascii: "]"))
     needsComma = true
   }
 
-  mutating func openObject(_ key: StaticString) { open(key, UInt8(ascii: "{")) }
+  func openObject(_ key: StaticString) { open(key, UInt8(ascii: "{")) }
 
-  private mutating func open(_ key: StaticString, _ bracket: UInt8) {
+  private func open(_ key: StaticString, _ bracket: UInt8) {
     self.key(key)
     append(bracket)
     needsComma = false
   }
 
-  mutating func key(_ key: StaticString) {
+  func key(_ key: StaticString) {
     separator()
     append(UInt8(ascii: "\""))
     key.withUTF8Buffer { append(contentsOf: $0) }
@@ -72,32 +106,32 @@ struct JSONBytes {
     needsComma = false
   }
 
-  mutating func field(_ key: StaticString, _ value: String?) {
+  func field(_ key: StaticString, _ value: String?) {
     self.key(key)
     if let value { string(value) } else { raw("null") }
     needsComma = true
   }
 
-  mutating func field<T: BinaryInteger>(_ key: StaticString, _ value: T?) {
+  func field<T: BinaryInteger>(_ key: StaticString, _ value: T?) {
     self.key(key)
     if let value { integer(Int64(value)) } else { raw("null") }
     needsComma = true
   }
 
-  mutating func field(_ key: StaticString, _ value: UInt64?) {
+  func field(_ key: StaticString, _ value: UInt64?) {
     self.key(key)
     if let value { unsigned(value) } else { raw("null") }
     needsComma = true
   }
 
-  mutating func field(_ key: StaticString, _ value: Bool?) {
+  func field(_ key: StaticString, _ value: Bool?) {
     self.key(key)
     if let value { if value { raw("true") } else { raw("false") } } else { raw("null") }
     needsComma = true
   }
 
   /// An address as a `"0x…"` string: JSON numbers lose precision past 2^53 in many consumers.
-  mutating func hexField(_ key: StaticString, _ value: UInt64?) {
+  func hexField(_ key: StaticString, _ value: UInt64?) {
     self.key(key)
     guard let value else {
       raw("null")
@@ -112,36 +146,36 @@ struct JSONBytes {
     needsComma = true
   }
 
-  mutating func null(_ key: StaticString) {
+  func null(_ key: StaticString) {
     self.key(key)
     raw("null")
     needsComma = true
   }
 
-  mutating func element(_ value: String) {
+  func element(_ value: String) {
     separator()
     string(value)
     needsComma = true
   }
 
   /// Members encoded earlier (`"key":value,…`), inserted as they are.
-  mutating func member(_ encoded: [UInt8]) {
+  func member(_ encoded: [UInt8]) {
     separator()
     encoded.withUnsafeBufferPointer { append(contentsOf: $0) }
     needsComma = true
   }
 
   /// Ends a member of the outer object and starts the next on a new line, indented.
-  mutating func nextLine() {
+  func nextLine() {
     raw(",\n  ")
     needsComma = false
   }
 
-  private mutating func separator() {
+  private func separator() {
     if needsComma { append(UInt8(ascii: ",")) }
   }
 
-  mutating func integer(_ value: Int64) {
+  func integer(_ value: Int64) {
     if value < 0 {
       append(UInt8(ascii: "-"))
       unsigned(value == .min ? UInt64(Int64.max) + 1 : UInt64(-value))
@@ -150,7 +184,7 @@ struct JSONBytes {
     }
   }
 
-  mutating func unsigned(_ value: UInt64) {
+  func unsigned(_ value: UInt64) {
     if value < 10 {
       append(UInt8(ascii: "0") + UInt8(value))
       return
@@ -162,7 +196,7 @@ struct JSONBytes {
       if count < 20 { scale &*= 10 }
     }
     // Written in place from the last digit back.
-    let start = storage.reserve(count)
+    let start = reserve(count)
     var rest = value
     var index = count - 1
     while index >= 0 {
@@ -172,7 +206,7 @@ struct JSONBytes {
     }
   }
 
-  private mutating func hexDigits(_ value: UInt64) {
+  private func hexDigits(_ value: UInt64) {
     let digits: StaticString = "0123456789abcdef"
     var shift = 60
     while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
@@ -184,7 +218,7 @@ struct JSONBytes {
     }
   }
 
-  mutating func string(_ value: String) {
+  func string(_ value: String) {
     append(UInt8(ascii: "\""))
     var copy = value
     copy.withUTF8 { utf8 in
@@ -228,7 +262,7 @@ struct JSONBytes {
     append(UInt8(ascii: "\""))
   }
 
-  private mutating func unicodeEscape(_ scalar: UInt32) {
+  private func unicodeEscape(_ scalar: UInt32) {
     raw("\\u")
     let digits: StaticString = "0123456789abcdef"
     digits.withUTF8Buffer { table in
@@ -237,52 +271,3 @@ struct JSONBytes {
   }
 }
 
-extension JSONBytes {
-  /// A growable byte buffer behind a pointer. Owned by one encoder on one thread, never accessed overlappingly:
-  /// the runtime's exclusivity checks are off.
-  final class Buffer {
-    @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
-    @exclusivity(unchecked) private var capacity: Int
-    @exclusivity(unchecked) var count = 0
-
-    init(capacity: Int) {
-      self.capacity = max(capacity, 64)
-      base = .allocate(capacity: self.capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    @inline(__always) func append(_ byte: UInt8) {
-      if count == capacity { grow(to: count + 1) }
-      base[count] = byte
-      count += 1
-    }
-
-    @inline(__always) func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-      guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-      let start = reserve(bytes.count)
-      start.update(from: source, count: bytes.count)
-    }
-
-    /// Makes room for `length` more bytes and counts them written: the caller fills them.
-    @inline(__always) func reserve(_ length: Int) -> UnsafeMutablePointer<UInt8> {
-      if count + length > capacity { grow(to: count + length) }
-      let start = base + count
-      count += length
-      return start
-    }
-
-    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-      body(UnsafeBufferPointer(start: base, count: count))
-    }
-
-    private func grow(to needed: Int) {
-      let newCapacity = max(needed, capacity * 2)
-      let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-      newBase.update(from: base, count: count)
-      base.deallocate()
-      base = newBase
-      capacity = newCapacity
-    }
-  }
-}
