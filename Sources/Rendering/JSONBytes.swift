@@ -3,26 +3,40 @@
 /// controls, U+2028/2029) is escaped, so untrusted trace text can neither break the document nor reach a
 /// terminal raw.
 ///
-/// The bytes are in memory this object manages itself, written through a pointer: an `Array`'s append checks
-/// uniqueness and capacity and goes through the runtime for every byte (measured: most of the JSON summary's
-/// encoding time). A class, so that its methods reach the buffer with no retain of a box. Owned by one encoder
-/// on one thread and never accessed overlappingly: the runtime's exclusivity checks are off.
-final class JSONBytes {
-  @exclusivity(unchecked) private var base: UnsafeMutablePointer<UInt8>
-  @exclusivity(unchecked) private var capacity: Int
-  @exclusivity(unchecked) private var count = 0
+/// The bytes are in memory this value manages itself, written through a pointer held as a plain field: an
+/// `Array`'s append checks uniqueness and capacity and goes through the runtime for every byte, and a buffer
+/// object reached through a reference costs a retain per write (measured: most of the JSON summary's encoding
+/// time, either way). The `Owner` object only frees the memory. A `JSONBytes` is never copied: two copies would
+/// write into one buffer.
+struct JSONBytes {
+  private var base: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  private var count = 0
+  private let owner: Owner
   /// Whether the next member of the open object or array needs a comma first.
-  @exclusivity(unchecked) private var needsComma = false
+  private var needsComma = false
+
+  /// Frees the buffer when the last copy of the value goes.
+  private final class Owner {
+    var base: UnsafeMutablePointer<UInt8>
+    init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
+    deinit { base.deallocate() }
+  }
 
   init(capacity: Int = 1024) {
     self.capacity = max(capacity, 64)
     base = .allocate(capacity: self.capacity)
+    owner = Owner(base)
   }
 
-  deinit { base.deallocate() }
-
-  /// The bytes written so far (a copy).
-  var bytes: [UInt8] { withBytes { Array($0) } }
+  /// The bytes written so far (a copy); setting it replaces them.
+  var bytes: [UInt8] {
+    get { withBytes { Array($0) } }
+    set {
+      count = 0
+      newValue.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+  }
 
   /// The bytes written so far, in place.
   func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -30,74 +44,75 @@ final class JSONBytes {
   }
 
   /// Empties the buffer, keeping its storage.
-  func reset() {
+  mutating func reset() {
     count = 0
     needsComma = false
   }
 
-  @inline(__always) private func append(_ byte: UInt8) {
+  @inline(__always) private mutating func append(_ byte: UInt8) {
     if count == capacity { grow(to: count + 1) }
     base[count] = byte
     count += 1
   }
 
-  @inline(__always) private func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+  @inline(__always) private mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
     guard let source = bytes.baseAddress, bytes.count > 0 else { return }
     reserve(bytes.count).update(from: source, count: bytes.count)
   }
 
-  @inline(__always) private func append(contentsOf bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+  @inline(__always) private mutating func append(contentsOf bytes: Slice<UnsafeBufferPointer<UInt8>>) {
     append(contentsOf: UnsafeBufferPointer(rebasing: bytes))
   }
 
   /// Makes room for `length` more bytes and counts them written: the caller fills them.
-  @inline(__always) private func reserve(_ length: Int) -> UnsafeMutablePointer<UInt8> {
+  @inline(__always) private mutating func reserve(_ length: Int) -> UnsafeMutablePointer<UInt8> {
     if count + length > capacity { grow(to: count + length) }
     let start = base + count
     count += length
     return start
   }
 
-  private func grow(to needed: Int) {
+  private mutating func grow(to needed: Int) {
     let newCapacity = max(needed, capacity * 2)
     let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
     newBase.update(from: base, count: count)
     base.deallocate()
     base = newBase
+    owner.base = newBase
     capacity = newCapacity
   }
 
-  func raw(_ text: StaticString) {
+  mutating func raw(_ text: StaticString) {
     text.withUTF8Buffer { append(contentsOf: $0) }
   }
 
-  func openObject() {
+  mutating func openObject() {
     separator()
     append(UInt8(ascii: "{"))
     needsComma = false
   }
 
-  func closeObject() {
+  mutating func closeObject() {
     append(UInt8(ascii: "}"))
     needsComma = true
   }
 
-  func openArray(_ key: StaticString) { open(key, UInt8(ascii: "[")) }
+  mutating func openArray(_ key: StaticString) { open(key, UInt8(ascii: "[")) }
 
-  func closeArray() {
+  mutating func closeArray() {
     append(UInt8(ascii: "]"))
     needsComma = true
   }
 
-  func openObject(_ key: StaticString) { open(key, UInt8(ascii: "{")) }
+  mutating func openObject(_ key: StaticString) { open(key, UInt8(ascii: "{")) }
 
-  private func open(_ key: StaticString, _ bracket: UInt8) {
+  private mutating func open(_ key: StaticString, _ bracket: UInt8) {
     self.key(key)
     append(bracket)
     needsComma = false
   }
 
-  func key(_ key: StaticString) {
+  mutating func key(_ key: StaticString) {
     separator()
     append(UInt8(ascii: "\""))
     key.withUTF8Buffer { append(contentsOf: $0) }
@@ -106,32 +121,32 @@ final class JSONBytes {
     needsComma = false
   }
 
-  func field(_ key: StaticString, _ value: String?) {
+  mutating func field(_ key: StaticString, _ value: String?) {
     self.key(key)
     if let value { string(value) } else { raw("null") }
     needsComma = true
   }
 
-  func field<T: BinaryInteger>(_ key: StaticString, _ value: T?) {
+  mutating func field<T: BinaryInteger>(_ key: StaticString, _ value: T?) {
     self.key(key)
     if let value { integer(Int64(value)) } else { raw("null") }
     needsComma = true
   }
 
-  func field(_ key: StaticString, _ value: UInt64?) {
+  mutating func field(_ key: StaticString, _ value: UInt64?) {
     self.key(key)
     if let value { unsigned(value) } else { raw("null") }
     needsComma = true
   }
 
-  func field(_ key: StaticString, _ value: Bool?) {
+  mutating func field(_ key: StaticString, _ value: Bool?) {
     self.key(key)
     if let value { if value { raw("true") } else { raw("false") } } else { raw("null") }
     needsComma = true
   }
 
   /// An address as a `"0x…"` string: JSON numbers lose precision past 2^53 in many consumers.
-  func hexField(_ key: StaticString, _ value: UInt64?) {
+  mutating func hexField(_ key: StaticString, _ value: UInt64?) {
     self.key(key)
     guard let value else {
       raw("null")
@@ -146,36 +161,36 @@ final class JSONBytes {
     needsComma = true
   }
 
-  func null(_ key: StaticString) {
+  mutating func null(_ key: StaticString) {
     self.key(key)
     raw("null")
     needsComma = true
   }
 
-  func element(_ value: String) {
+  mutating func element(_ value: String) {
     separator()
     string(value)
     needsComma = true
   }
 
   /// Members encoded earlier (`"key":value,…`), inserted as they are.
-  func member(_ encoded: [UInt8]) {
+  mutating func member(_ encoded: [UInt8]) {
     separator()
     encoded.withUnsafeBufferPointer { append(contentsOf: $0) }
     needsComma = true
   }
 
   /// Ends a member of the outer object and starts the next on a new line, indented.
-  func nextLine() {
+  mutating func nextLine() {
     raw(",\n  ")
     needsComma = false
   }
 
-  private func separator() {
+  private mutating func separator() {
     if needsComma { append(UInt8(ascii: ",")) }
   }
 
-  func integer(_ value: Int64) {
+  mutating func integer(_ value: Int64) {
     if value < 0 {
       append(UInt8(ascii: "-"))
       unsigned(value == .min ? UInt64(Int64.max) + 1 : UInt64(-value))
@@ -184,7 +199,7 @@ final class JSONBytes {
     }
   }
 
-  func unsigned(_ value: UInt64) {
+  mutating func unsigned(_ value: UInt64) {
     if value < 10 {
       append(UInt8(ascii: "0") + UInt8(value))
       return
@@ -206,7 +221,7 @@ final class JSONBytes {
     }
   }
 
-  private func hexDigits(_ value: UInt64) {
+  private mutating func hexDigits(_ value: UInt64) {
     let digits: StaticString = "0123456789abcdef"
     var shift = 60
     while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
@@ -218,7 +233,7 @@ final class JSONBytes {
     }
   }
 
-  func string(_ value: String) {
+  mutating func string(_ value: String) {
     append(UInt8(ascii: "\""))
     var copy = value
     copy.withUTF8 { utf8 in
@@ -262,7 +277,7 @@ final class JSONBytes {
     append(UInt8(ascii: "\""))
   }
 
-  private func unicodeEscape(_ scalar: UInt32) {
+  private mutating func unicodeEscape(_ scalar: UInt32) {
     raw("\\u")
     let digits: StaticString = "0123456789abcdef"
     digits.withUTF8Buffer { table in

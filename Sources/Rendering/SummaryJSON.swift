@@ -72,7 +72,7 @@ public final class SummaryJSON {
 
   public func add(process record: Lifecycle.ProcessRecord) {
     guard !record.provisional else { return }
-    let json = JSONBytes(capacity: 256)
+    var json = JSONBytes(capacity: 256)
     json.openObject()
     json.field("tgid", record.tgid)
     json.field("program", record.program)
@@ -92,7 +92,7 @@ public final class SummaryJSON {
 
   /// Writes the whole document through `write`, in pieces.
   public func finish(counts: Lifecycle.Counts, source: Source, write: ([UInt8]) -> Void) {
-    let head = JSONBytes(capacity: 4096)
+    var head = JSONBytes(capacity: 4096)
     head.raw("{\n  ")
     head.field("schema", "threadtrace.summary/1")
     head.nextLine()

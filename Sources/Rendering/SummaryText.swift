@@ -145,6 +145,8 @@ public final class SummaryTextCollector {
   private let keepStories: Bool?
   private var stories: [(id: Int, text: String)] = []
   private var storiesDropped = false
+  /// Records with a tracing cost (live traces), for `CostText`.
+  private var costed: [TaskRecord] = []
   /// Sharing lines by clone flag set: few distinct sets, many tasks.
   private var sharingByFlags: [UInt64: String?] = [:]
 
@@ -210,6 +212,7 @@ public final class SummaryTextCollector {
         id: record.id, parentID: record.parentID, tid: record.tid, tgid: record.tgid, isThread: record.kind == .thread,
         mayLead: record.parentID == nil && record.kind != .thread && record.tid == record.tgid, signature: signature,
         lineStart: lineStart, lineEnd: lineEnd, sharingEnd: arena.count, hasSharing: sharing != nil))
+    if record.cost != nil { costed.append(record) }
     if keepStories != false, !storiesDropped {
       if keepStories == nil, nodes.count > storiesUpTo {
         storiesDropped = true
@@ -219,6 +222,9 @@ public final class SummaryTextCollector {
       }
     }
   }
+
+  /// The records that carry a tracing cost, in order of first sight.
+  public var costedRecords: [TaskRecord] { costed.sorted { $0.id < $1.id } }
 
   /// The stories to print after the tree, in order of first sight (empty when not kept).
   public var keptStories: [(id: Int, tid: Int32, text: String)] {

@@ -33,8 +33,33 @@ struct RenderingTests {
   @Test func eventTextShowsErrorsAndUnfinishedCalls() {
     let failed = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "openat", arguments: [], result: .failure(errno: 2))))
     #expect(EventText().line(failed).hasSuffix("openat() = -1 ENOENT (No such file or directory)"))
-    let open = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "exit", arguments: [Argument(.integer(0))], completeness: .entryOnly)))
-    #expect(EventText().line(open).hasSuffix("exit(0 <unfinished ...>"))
+    let open = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "read", arguments: [Argument(.integer(0))], completeness: .entryOnly)))
+    #expect(EventText().line(open).hasSuffix("read(0 <unfinished ...>"))
+    // exit never returns: strace's `= ?` rather than a call waiting for its other half.
+    let exit = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "exit", arguments: [Argument(.integer(0))], completeness: .entryOnly)))
+    #expect(EventText().line(exit).hasSuffix("exit(0) = ?"))
+    // A call the fast path resumed without its exit stop: no made-up result.
+    let unread = TraceEvent(
+      tid: 1, body: .syscall(SyscallEvent(name: "mprotect", arguments: [Argument(.integer(0))], completeness: .resultUnread)))
+    #expect(EventText().line(unread).hasSuffix("mprotect(0)"))
+  }
+
+  @Test func costSummaryCountsStopsAndSwitches() throws {
+    let lifecycle = Lifecycle()
+    func at(_ microseconds: Int64) -> TraceTime { TraceTime(microseconds: microseconds) }
+    lifecycle.apply(TraceEvent(tid: 10, tgid: 10, time: at(1_000), body: .syscall(SyscallEvent(name: "getpid", result: .success(10)))))
+    lifecycle.apply(TraceEvent(tid: 11, tgid: 11, time: at(2_000), body: .syscall(SyscallEvent(name: "getpid", result: .success(11)))))
+    lifecycle.apply(TraceEvent(tid: 11, tgid: 11, time: at(2_500), body: .cost(TaskCost(stops: 4, voluntarySwitches: 1, involuntarySwitches: 2))))
+    lifecycle.apply(TraceEvent(tid: 10, tgid: 10, time: at(1_501_000), body: .cost(TaskCost(stops: 9, voluntarySwitches: 0, involuntarySwitches: 0))))
+    lifecycle.finish()
+    #expect(
+      CostText().render(lifecycle.records) == """
+        Tracing cost: 13 ptrace stops over 2 tasks (6.5 each); besides them, 1 voluntary and 2 involuntary context switches
+          10: 9 stops, 0 voluntary / 0 involuntary switches, lived 1.5 s
+          11: 4 stops, 1 voluntary / 2 involuntary switches, lived 500 µs
+
+        """)
+    #expect(CostText().render(Lifecycle().records) == nil)
   }
 
   @Test func jsonSummaryIsValidJSONAndEscapesEverything() throws {
