@@ -42,7 +42,7 @@ public final class SummaryJSON {
   public func add(task record: TaskRecord) {
     scratch.reset()
     Self.encode(record, into: &scratch, creationFragment: creationFragment)
-    tasks.append(scratch.bytes, order: record.id)
+    scratch.withBytes { tasks.append($0, order: record.id) }
   }
 
   /// `"clone_flags":[…],"resources":{…}` for a flag set, encoded once: a trace has few distinct flag sets and
@@ -292,13 +292,20 @@ final class Spool {
   deinit { if let file { fclose(file) } }
 
   func append(_ object: [UInt8], order: Int) {
+    object.withUnsafeBufferPointer { append($0, order: order) }
+  }
+
+  func append(_ object: UnsafeBufferPointer<UInt8>, order: Int) {
     if let file {
-      write(object, to: file)
+      _ = fwrite(object.baseAddress, 1, object.count, file)
+      putc(0x0A, file)
       return
     }
     entries.append((order, memory.count, memory.count + object.count))
-    memory += object
+    memory.append(contentsOf: object)
     if memory.count > memoryLimit, let spill = tmpfile() {
+      // The default buffer is one block (4 KiB): a write call per few records.
+      setvbuf(spill, nil, _IOFBF, 1 << 20)
       file = spill
       for entry in entries { write(Array(memory[entry.start..<entry.end]), to: spill) }
       memory = []
@@ -307,9 +314,9 @@ final class Spool {
   }
 
   private func write(_ object: [UInt8], to file: UnsafeMutablePointer<FILE>) {
-    var line = object
-    line.append(0x0A)
-    _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    // Not `object + [newline]`: that copies every record once more.
+    _ = object.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    putc(0x0A, file)
   }
 
   /// Hands every object to `write`, each on its own line after `separator`, and empties the spool.
