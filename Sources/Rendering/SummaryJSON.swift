@@ -197,6 +197,30 @@ public final class SummaryJSON {
     json.field("syscalls", record.syscallCount)
     json.field("first_seen_us", record.firstSeen?.microseconds)
     json.field("last_seen_us", record.lastSeen?.microseconds)
+    if let cost = record.cost {
+      json.openObject("cost")
+      json.field("stops", cost.stops)
+      json.field("voluntary_switches", cost.voluntarySwitches)
+      json.field("involuntary_switches", cost.involuntarySwitches)
+      json.closeObject()
+    } else {
+      json.null("cost")
+    }
+    if let frames = record.creatorStack {
+      json.openArray("creator_stack")
+      for frame in frames {
+        json.openObject()
+        json.hexField("pc", frame.pc)
+        json.field("function", frame.function)
+        json.field("offset", frame.offset)
+        json.field("module", frame.module)
+        json.hexField("module_offset", frame.moduleOffset)
+        json.closeObject()
+      }
+      json.closeArray()
+    } else {
+      json.null("creator_stack")
+    }
     json.closeObject()
   }
 

@@ -239,6 +239,7 @@ extension LiveTraceTests {
     // and its exit.
     let costs = lines.filter { $0.contains("\"type\":\"cost\"") }
     #expect(costs.count == 5)
+    #expect(summary.tasks.count == 5 && summary.tasks.allSatisfy { ($0.stops ?? 0) >= 3 }, "\(summary.tasks)")
     #expect(run.stderr.contains("Tracing cost: "))
   }
 }

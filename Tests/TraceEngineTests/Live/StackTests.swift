@@ -72,6 +72,10 @@ struct StackTests {
 
     let threads = try Self.stacks(of: "clone3", in: run.traceFile)
     #expect(threads.count == 2)
+    // The JSON summary carries each created task's creator stack.
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.threadTasks.count == 2)
+    #expect(summary.threadTasks.allSatisfy { $0.creatorFunctions?.contains("spawn_workers") ?? false }, "\(summary.tasks)")
     for stack in threads {
       let frames = try #require(stack, "a clone3 without a stack")
       // Frame 0 is glibc's clone3 stub, where libunwind has no unwind info. It is local to libc: named from
