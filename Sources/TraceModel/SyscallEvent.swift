@@ -278,6 +278,44 @@ public struct SyscallEvent: Hashable, Sendable {
     if let position, position >= 0, position < storage.arguments.count { return storage.arguments[position].value }
     return nil
   }
+
+  /// The arguments in place, for a view that reads several numbers of one call: `argument(at:)` copies the
+  /// array out of the box and the value out of the array, a retain and a release each, and a symbolic value's
+  /// copy retains its parts too (measured: a tenth of the fold's time went to such pairs).
+  @inlinable
+  public func withArguments<R>(_ body: (ArgumentList) -> R) -> R {
+    storage.arguments.withUnsafeBufferPointer { body(ArgumentList($0)) }
+  }
+}
+
+/// A call's arguments, borrowed for the duration of `SyscallEvent.withArguments`: reads numbers in place.
+public struct ArgumentList {
+  @usableFromInline let arguments: UnsafeBufferPointer<Argument>
+
+  @inlinable init(_ arguments: UnsafeBufferPointer<Argument>) { self.arguments = arguments }
+
+  @inlinable public var count: Int { arguments.count }
+
+  /// `argument(at: position)?.unsignedValue`.
+  @inlinable
+  public func unsigned(at position: Int) -> UInt64? {
+    guard position >= 0, position < arguments.count else { return nil }
+    return arguments[position].value.unsignedValue
+  }
+
+  /// `argument(at: position)?.signedValue`.
+  @inlinable
+  public func signed(at position: Int) -> Int64? {
+    guard position >= 0, position < arguments.count else { return nil }
+    return arguments[position].value.signedValue
+  }
+
+  /// `argument(at: position)`, copied out: for the values that are not plain numbers.
+  @inlinable
+  public func value(at position: Int) -> ArgValue? {
+    guard position >= 0, position < arguments.count else { return nil }
+    return arguments[position].value
+  }
 }
 
 extension SyscallEvent: CustomReflectable {

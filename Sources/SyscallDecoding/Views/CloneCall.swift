@@ -57,8 +57,15 @@ public struct CloneCall: Hashable, Sendable {
 
   /// Reads a creation call from an event; nil if the event is not one.
   public init?(_ event: SyscallEvent) {
-    guard let syscall = Syscall(rawValue: event.name) else { return nil }
-    self.syscall = syscall
+    // A `switch` compares the name with each literal directly; `Syscall(rawValue:)` goes through the
+    // standard library's generic string-switch lookup, slower for every call the fold reads.
+    switch event.name {
+    case "clone": syscall = .clone
+    case "clone3": syscall = .clone3
+    case "fork": syscall = .fork
+    case "vfork": syscall = .vfork
+    default: return nil
+    }
     switch syscall {
     case .fork:
       flags = []

@@ -19,20 +19,26 @@ public struct FutexCall: Hashable, Sendable {
   public var hasTimeout: Bool
 
   public init?(_ event: SyscallEvent) {
-    guard event.name == "futex" || event.name == "futex_time64",
-      let address = event.argument(at: 0)?.unsignedValue, let op = event.argument(at: 1)?.unsignedValue
-    else { return nil }
-    self.address = address
-    rawOperation = op
-    command = Command(rawValue: op & 127)
-    isPrivate = op & 128 != 0
-    clockRealtime = op & 256 != 0
-    value = event.argument(at: 2)?.signedValue
-    if let timeout = event.argument(at: 3) {
-      hasTimeout = timeout.unsignedValue.map { $0 != 0 } ?? true
-    } else {
-      hasTimeout = false
+    guard event.name == "futex" || event.name == "futex_time64" else { return nil }
+    // Read in place (`withArguments`): a copy of each value costs reference counting.
+    let read: (address: UInt64, op: UInt64, value: Int64?, hasTimeout: Bool)? = event.withArguments { arguments in
+      guard let address = arguments.unsigned(at: 0), let op = arguments.unsigned(at: 1) else { return nil }
+      let hasTimeout: Bool
+      if arguments.count > 3 {
+        hasTimeout = arguments.unsigned(at: 3).map { $0 != 0 } ?? true
+      } else {
+        hasTimeout = false
+      }
+      return (address, op, arguments.signed(at: 2), hasTimeout)
     }
+    guard let read else { return nil }
+    self.address = read.address
+    rawOperation = read.op
+    command = Command(rawValue: read.op & 127)
+    isPrivate = read.op & 128 != 0
+    clockRealtime = read.op & 256 != 0
+    value = read.value
+    hasTimeout = read.hasTimeout
   }
 
   public var isWait: Bool { command == .wait || command == .waitBitset }

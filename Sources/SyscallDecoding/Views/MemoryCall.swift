@@ -34,32 +34,36 @@ public enum MemoryCall: Hashable, Sendable {
   case advise(address: UInt64, length: UInt64, advice: UInt64)
 
   public init?(_ event: SyscallEvent) {
-    switch event.name {
-    case "mmap", "mmap2":
-      guard let length = event.argument(at: 1)?.unsignedValue else { return nil }
-      let protection = MemoryProtection(rawValue: event.argument(at: 2)?.unsignedValue ?? 0)
-      let flags = MappingFlags(rawValue: Self.bits(event.argument(at: 3), known: Self.namedMappingFlags))
-      let fd = event.argument(at: 4)?.signedValue ?? -1
-      let address = event.result?.value.map { UInt64(bitPattern: $0) }
-      self = .map(address: address, length: length, protection: protection, flags: flags, fd: fd)
-    case "mprotect", "pkey_mprotect":
-      guard let address = event.argument(at: 0)?.unsignedValue, let length = event.argument(at: 1)?.unsignedValue
-      else { return nil }
-      self = .protect(
-        address: address, length: length,
-        protection: MemoryProtection(rawValue: event.argument(at: 2)?.unsignedValue ?? 0))
-    case "munmap":
-      guard let address = event.argument(at: 0)?.unsignedValue, let length = event.argument(at: 1)?.unsignedValue
-      else { return nil }
-      self = .unmap(address: address, length: length)
-    case "madvise":
-      guard let address = event.argument(at: 0)?.unsignedValue, let length = event.argument(at: 1)?.unsignedValue,
-        let advice = event.argument(at: 2)?.unsignedValue
-      else { return nil }
-      self = .advise(address: address, length: length, advice: advice)
-    default:
-      return nil
+    // The arguments are read in place (`withArguments`): a copy of each value costs reference counting.
+    let call: MemoryCall? = event.withArguments { arguments in
+      switch event.name {
+      case "mmap", "mmap2":
+        guard let length = arguments.unsigned(at: 1) else { return nil }
+        let protection = MemoryProtection(rawValue: arguments.unsigned(at: 2) ?? 0)
+        // `bits` reads the value's number first: only a constant the tables do not know needs the copy.
+        let flags = MappingFlags(
+          rawValue: arguments.unsigned(at: 3) ?? Self.bits(arguments.value(at: 3), known: Self.namedMappingFlags))
+        let fd = arguments.signed(at: 4) ?? -1
+        let address = event.result?.value.map { UInt64(bitPattern: $0) }
+        return .map(address: address, length: length, protection: protection, flags: flags, fd: fd)
+      case "mprotect", "pkey_mprotect":
+        guard let address = arguments.unsigned(at: 0), let length = arguments.unsigned(at: 1) else { return nil }
+        let protection = MemoryProtection(rawValue: arguments.unsigned(at: 2) ?? 0)
+        return .protect(address: address, length: length, protection: protection)
+      case "munmap":
+        guard let address = arguments.unsigned(at: 0), let length = arguments.unsigned(at: 1) else { return nil }
+        return .unmap(address: address, length: length)
+      case "madvise":
+        guard let address = arguments.unsigned(at: 0), let length = arguments.unsigned(at: 1),
+          let advice = arguments.unsigned(at: 2)
+        else { return nil }
+        return .advise(address: address, length: length, advice: advice)
+      default:
+        return nil
+      }
     }
+    guard let call else { return nil }
+    self = call
   }
 
   /// Made once: a dictionary literal at the call site is built (allocated and hashed) for every `mmap`.

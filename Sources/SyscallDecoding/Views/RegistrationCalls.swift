@@ -19,21 +19,32 @@ public enum RegistrationCall: Hashable, Sendable {
   public init?(_ event: SyscallEvent) {
     switch event.name {
     case "rseq":
-      guard let address = event.argument(at: 0)?.unsignedValue else { return nil }
-      let flags = event.argument(at: 2)?.unsignedValue ?? 0
-      self = .rseq(
-        address: address, length: event.argument(at: 1)?.unsignedValue ?? 0, unregister: flags & 1 != 0,
-        signature: event.argument(at: 3)?.unsignedValue ?? 0)
+      // Read in place (`withArguments`): a copy of each value costs reference counting.
+      let call: RegistrationCall? = event.withArguments { arguments in
+        guard let address = arguments.unsigned(at: 0) else { return nil }
+        let flags = arguments.unsigned(at: 2) ?? 0
+        return .rseq(
+          address: address, length: arguments.unsigned(at: 1) ?? 0, unregister: flags & 1 != 0,
+          signature: arguments.unsigned(at: 3) ?? 0)
+      }
+      guard let call else { return nil }
+      self = call
     case "set_robust_list":
-      guard let head = event.argument(at: 0)?.unsignedValue else { return nil }
-      self = .robustList(head: head, length: event.argument(at: 1)?.unsignedValue ?? 0)
+      let call: RegistrationCall? = event.withArguments { arguments in
+        guard let head = arguments.unsigned(at: 0) else { return nil }
+        return .robustList(head: head, length: arguments.unsigned(at: 1) ?? 0)
+      }
+      guard let call else { return nil }
+      self = call
     case "set_tid_address":
-      guard let address = event.argument(at: 0)?.unsignedValue else { return nil }
+      guard let address = event.withArguments({ $0.unsigned(at: 0) }) else { return nil }
       self = .tidAddress(address)
     case "arch_prctl":
       // ARCH_SET_FS = 0x1002 (arch/x86/include/uapi/asm/prctl.h)
-      guard event.argument(at: 0)?.unsignedValue == 0x1002, let base = event.argument(at: 1)?.unsignedValue
-      else { return nil }
+      let base: UInt64? = event.withArguments { arguments in
+        arguments.unsigned(at: 0) == 0x1002 ? arguments.unsigned(at: 1) : nil
+      }
+      guard let base else { return nil }
       self = .threadPointer(base)
     case "sched_setaffinity":
       let target = Int32(truncatingIfNeeded: event.argument(at: 0)?.signedValue ?? 0)
