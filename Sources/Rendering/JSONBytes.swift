@@ -112,12 +112,31 @@ struct JSONBytes {
     needsComma = false
   }
 
+  /// `,"key":` (the comma when one is due) written with one capacity check: a summary writes dozens of keys per
+  /// task, and one check and count update per byte made this the encoder's busiest function.
   mutating func key(_ key: StaticString) {
-    separator()
-    append(UInt8(ascii: "\""))
-    key.withUTF8Buffer { append(contentsOf: $0) }
-    append(UInt8(ascii: "\""))
-    append(UInt8(ascii: ":"))
+    guard key.hasPointerRepresentation else {
+      // A one-scalar literal can be stored as the scalar: the general path handles it.
+      separator()
+      append(UInt8(ascii: "\""))
+      key.withUTF8Buffer { append(contentsOf: $0) }
+      append(UInt8(ascii: "\""))
+      append(UInt8(ascii: ":"))
+      needsComma = false
+      return
+    }
+    let length = key.utf8CodeUnitCount
+    if count + length + 4 > capacity { grow(to: count + length + 4) }
+    var out = base + count
+    if needsComma {
+      out.pointee = UInt8(ascii: ",")
+      out += 1
+    }
+    out.pointee = UInt8(ascii: "\"")
+    (out + 1).update(from: key.utf8Start, count: length)
+    out[length + 1] = UInt8(ascii: "\"")
+    out[length + 2] = UInt8(ascii: ":")
+    count = out + length + 3 - base
     needsComma = false
   }
 
@@ -153,11 +172,21 @@ struct JSONBytes {
       needsComma = true
       return
     }
-    append(UInt8(ascii: "\""))
-    append(UInt8(ascii: "0"))
-    append(UInt8(ascii: "x"))
-    hexDigits(value)
-    append(UInt8(ascii: "\""))
+    // `"0x…"` written in place with one capacity check (a task has a dozen addresses).
+    let digits = max(1, (64 - value.leadingZeroBitCount + 3) / 4)
+    let out = reserve(digits + 4)
+    out[0] = UInt8(ascii: "\"")
+    out[1] = UInt8(ascii: "0")
+    out[2] = UInt8(ascii: "x")
+    var rest = value
+    var index = digits + 2
+    while index >= 3 {
+      let nibble = UInt8(truncatingIfNeeded: rest & 0xF)
+      out[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+      rest >>= 4
+      index -= 1
+    }
+    out[digits + 3] = UInt8(ascii: "\"")
     needsComma = true
   }
 
@@ -186,7 +215,7 @@ struct JSONBytes {
     needsComma = false
   }
 
-  private mutating func separator() {
+  @inline(__always) private mutating func separator() {
     if needsComma { append(UInt8(ascii: ",")) }
   }
 
@@ -218,18 +247,6 @@ struct JSONBytes {
       start[index] = UInt8(ascii: "0") + UInt8(rest % 10)
       rest /= 10
       index -= 1
-    }
-  }
-
-  private mutating func hexDigits(_ value: UInt64) {
-    let digits: StaticString = "0123456789abcdef"
-    var shift = 60
-    while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-    digits.withUTF8Buffer { table in
-      while shift >= 0 {
-        append(table[Int((value >> UInt64(shift)) & 0xF)])
-        shift -= 4
-      }
     }
   }
 
