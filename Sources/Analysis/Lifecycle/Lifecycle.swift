@@ -31,7 +31,7 @@ public final class Lifecycle {
   @exclusivity(unchecked) private var settleDue = Int.max
 
   /// Live tasks by current tid.
-  @exclusivity(unchecked) private var live: [Int32: LiveTask] = [:]
+  @exclusivity(unchecked) private var live = LiveTaskTable()
   /// The latest record of every tid ever seen, live or ended, for `wait4` results and comm writes.
   private var latestRecordByTID: [Int32: Int] = [:]
   /// Tasks that appeared with no creating call yet: either present before the trace began, or children whose
