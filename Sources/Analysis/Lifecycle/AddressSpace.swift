@@ -5,18 +5,22 @@ import TraceModel
 /// as the trace shows them. Only anonymous mappings are kept: thread stacks and alternate signal stacks are
 /// anonymous, and file mappings would grow memory with every library a program loads.
 final class AddressSpace {
+  // The fields are read and written only by the fold, one call at a time, and no closure that runs during a
+  // mutation of a field reaches the same field (`removeAll`'s predicate reads only the region it is given): no
+  // access can overlap, so the dynamic exclusivity checks (a runtime call per access, every mmap, mprotect and
+  // clone) are skipped.
   /// Non-overlapping regions sorted by start. A region is part of one `mmap` (`mappingID`); `mprotect` and
   /// partial `munmap` split regions, never mappings.
-  private(set) var regions: [Region] = []
-  private var nextMappingID = 1
+  @exclusivity(unchecked) private(set) var regions: [Region] = []
+  @exclusivity(unchecked) private var nextMappingID = 1
   /// The word the kernel clears and wakes when a task exits (`CLONE_CHILD_CLEARTID`, `set_tid_address`),
   /// mapped to that task's record id: a futex wait on it is a join.
-  var childTIDWords: [UInt64: Int] = [:]
+  @exclusivity(unchecked) var childTIDWords: [UInt64: Int] = [:]
   /// Mapping id → the record id and tid of the last task that used the mapping as its stack (glibc reuses
   /// cached stacks). The tid is kept here because that task's record may be handed over long before.
-  var stackUsers: [Int: (id: Int, tid: Int32)] = [:]
+  @exclusivity(unchecked) var stackUsers: [Int: (id: Int, tid: Int32)] = [:]
   /// Live tasks using this address space (the kernel's `mm_users`).
-  var users = 0
+  @exclusivity(unchecked) var users = 0
 
   struct Region: Hashable {
     var start: UInt64

@@ -900,17 +900,20 @@ final class LiveTask {
   /// The task's record, shared with the fold's store so updates need no lookup.
   let box: TaskBox
   var recordID: Int { box.record.id }
-  var process: ProcessState
+  // Read and written only by the fold, one call at a time, never from inside a mutation of the same field
+  // (`addressSpace`'s `didSet` touches the spaces' counts, not this field): the dynamic exclusivity checks, a
+  // runtime call per access on every event, are skipped.
+  @exclusivity(unchecked) var process: ProcessState
   /// Counted in the address space's `users`, as the kernel counts `mm_users`.
-  var addressSpace: AddressSpace {
+  @exclusivity(unchecked) var addressSpace: AddressSpace {
     didSet {
       oldValue.users -= 1
       addressSpace.users += 1
     }
   }
-  var files: FileTable
-  var lastSyscall: Lifecycle.Family?
-  var lastEventSerial = 0
+  @exclusivity(unchecked) var files: FileTable
+  @exclusivity(unchecked) var lastSyscall: Lifecycle.Family?
+  @exclusivity(unchecked) var lastEventSerial = 0
 
   init(box: TaskBox, process: ProcessState, addressSpace: AddressSpace, files: FileTable) {
     self.box = box
