@@ -95,6 +95,11 @@ public final class Tracer {
   private var outcome = TraceOutcome(end: nil, spawnFailure: nil, interruptedBy: nil, stops: 0)
   private var killing = false
 
+  /// Tasks traced right now.
+  public var tracedTaskCount: Int { threads.count }
+  /// True once the launched process has ended (others it started may still be traced).
+  public var launchedProcessEnded: Bool { outcome.end != nil }
+
   public init(command: [String], options: TraceOptions = TraceOptions()) {
     precondition(!command.isEmpty, "Tracer needs a command")
     self.command = command
@@ -213,6 +218,10 @@ public final class Tracer {
       if kind == .clone, let pending = thread.pending, let clone = CloneCall(pending.event), clone.createsThread {
         tgid = thread.tgid
       }
+      // The creator's call returns the new task's pid in the creator's PID namespace (1, 2 … inside
+      // `unshare -p`); the event message is the tracer's view, the tid every record uses: the return value is
+      // recorded as that (fault test T25), as strace --pidns-translation shows it.
+      thread.pending?.createdTID = newTID
       if let early = threads[newTID] {
         early.tgid = tgid  // its first stop came before this event (rule 4): claim it
       } else {
@@ -297,7 +306,10 @@ public final class Tracer {
     guard let pending = thread.pending else { return }  // an exit whose entry we never saw (none in launch mode)
     thread.pending = nil
     var event = pending.event
-    let result = Self.result(rval: info.rval, isError: info.is_error != 0)
+    var result = Self.result(rval: info.rval, isError: info.is_error != 0)
+    if let created = pending.createdTID, case .success(let value, _) = result, value > 0, value != Int64(created) {
+      result = .success(Int64(created))
+    }
     event.result = result
     event.arguments = SyscallDecoder.exit(
       name: event.name, architecture: event.architecture, args: pending.args, arguments: event.arguments,
@@ -398,6 +410,8 @@ struct PendingCall {
   var event: SyscallEvent
   var args: [UInt64]
   var entryTime: TraceTime
+  /// The task this call created (PTRACE_EVENT_FORK/VFORK/CLONE's message), in the tracer's PID namespace.
+  var createdTID: Int32?
 }
 
 extension TraceTime {

@@ -82,6 +82,7 @@ extension ThreadTrace {
         }
       }
       InterruptSignals.install()
+      if let warning = Self.setuidWarning(command[0], fast: !allSyscalls) { Diagnostics.warning(warning) }
       let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
       let tracer = Tracer(command: command, options: options)
       let startTime = Self.now()
@@ -121,7 +122,18 @@ extension ThreadTrace {
       let outcome: TraceOutcome
       do {
         // Output is flushed whenever the tracees run and no stop waits: live, without a write per event.
-        outcome = try tracer.run(idle: { text.flush() }) { event in
+        // When the command has ended but tasks it started live on (a daemon, `cmd &`), trace follows them to
+        // their end as strace -f does: say so once, so a wait for a background child is never silent (T24).
+        var notedLeftRunning = false
+        outcome = try tracer.run(idle: {
+          text.flush()
+          if !notedLeftRunning, tracer.launchedProcessEnded, tracer.tracedTaskCount > 0 {
+            notedLeftRunning = true
+            Diagnostics.say(
+              "threadtrace: \(TerminalSafe.escape(command[0])) has ended; \(tracer.tracedTaskCount) task(s) it started "
+                + "are still running: tracing them to their end, as strace -f does (Ctrl-C kills them)")
+          }
+        }) { event in
           if let writer { record { () throws(TraceWriteError) in try writer.write(event) } }
           story.take(event, show: showEvents)
         }
@@ -162,9 +174,37 @@ extension ThreadTrace {
       }
       text.flush()
       if textFD != 2 { close(textFD) }
+      // The events text could not be written (a full disk, a closed pipe): as incomplete as a failed trace file,
+      // said once (T22). FileOutput stops writing at the first failure.
+      if let failure = text.failure {
+        Diagnostics.error("\(TerminalSafe.escape(outputText ?? "standard error")): cannot write the events: \(String(cString: strerror(failure)))")
+      }
       // An incomplete trace file is a failure of ours even when the command succeeded (hard-cases rule 11).
-      if traceFailure != nil && outcome.exitCode == 0 { throw ExitCode(3) }
+      if (traceFailure != nil || text.failure != nil) && outcome.exitCode == 0 { throw ExitCode(3) }
       if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// A warning when `command` is set-user-ID or set-group-ID: traced, it runs without those privileges. The
+    /// kernel drops them at exec when the tracer lacks CAP_SYS_PTRACE, and always under NO_NEW_PRIVS, which the
+    /// fast path sets to install its filter (hard-cases §1.12; strace does not warn). Said before anything runs.
+    static func setuidWarning(_ command: String, fast: Bool) -> String? {
+      var candidates = [command]
+      if !command.contains("/") {
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+        candidates = path.split(separator: ":").map { "\($0)/\(command)" }
+      }
+      for candidate in candidates {
+        var info = stat()
+        guard stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 else {
+          continue
+        }
+        guard info.st_mode & (S_ISUID | S_ISGID) != 0 else { return nil }
+        guard fast || geteuid() != 0 else { return nil }  // root has CAP_SYS_PTRACE: the bit works
+        let why = fast ? "the fast path sets NO_NEW_PRIVS" : "the kernel ignores the bit for a traced program"
+        return "\(TerminalSafe.escape(candidate)) is set-user-ID/set-group-ID: traced, it runs without those "
+          + "privileges (\(why); --all-syscalls as root keeps them)"
+      }
+      return nil
     }
 
     static func now() -> TraceTime {
