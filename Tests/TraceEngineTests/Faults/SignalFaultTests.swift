@@ -133,5 +133,17 @@ extension Faults {
       #expect(killed.status == 128 + SIGSYS)
       #expect(Fault.records(killedRecords, type: "killed").contains { $0["signal"] as? Int == Int(SIGSYS) })
     }
+
+    @Test("T23 a child made with CLONE_UNTRACED is not traced: only its creator's clone shows it")
+    func t23CloneUntraced() throws {
+      let run = try Live.trace([try Live.program("fault_clone_untraced")], options: ["--summary", "none"])
+      let records = Fault.finish(run)
+      #expect(run.status == 0)
+      let child = try #require(run.oracle("untraced").first?["child_pid"].flatMap(Int.init))
+      #expect(run.stdout.contains("waited child_pid=\(child) status=0"))
+      let calls = Fault.records(records, type: "syscall")
+      #expect(calls.contains { $0["name"] as? String == "clone" && $0["ret"] as? Int == child })
+      #expect(!records.contains { $0["tid"] as? Int == child }, "the untraced child's own events are in the trace")
+    }
   }
 }
