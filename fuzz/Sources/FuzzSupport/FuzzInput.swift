@@ -7,7 +7,7 @@ import TraceIO
 /// Hands one fuzzer input to a reader the way a file would reach it: through a `LineSource` on a descriptor.
 ///
 /// The input lives in an unlinked file in /dev/shm (no disk, no pipe capacity limit), reused for every input. The first byte picks the source's chunk size
-/// (8 … 2,048 bytes) so that lines straddle buffer refills in every way; the line limit is 64 KiB so the
+/// (8 … 1,024 bytes) so that lines straddle buffer refills in every way; the line limit is 64 KiB so the
 /// "overlong line is dropped" path is reachable with small inputs.
 public enum FuzzInput {
   nonisolated(unsafe) private static var descriptor: Int32 = -1
