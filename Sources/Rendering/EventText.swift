@@ -48,6 +48,8 @@ public struct EventText: Sendable {
       return text
     }
     text += ")"
+    // The fast path did not stop at its return: nothing to show rather than a made-up `= 0`.
+    if call.completeness == .resultUnread { return text }
     if call.completeness == .exitOnly { text = "<... " + text + " resumed>" }
     text += " = " + result(call)
     if let duration = call.durationMicroseconds {

@@ -11,7 +11,8 @@ import Glibc
 public enum SeccompFilter {
   /// Calls traced in every case.
   public static let lifecycleCalls = [
-    "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group", "mmap", "mprotect", "munmap",
+    // Not `exit`: a thread's end stops at PTRACE_EVENT_EXIT anyway, where the engine reads the call.
+    "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit_group", "mmap", "mprotect", "munmap",
     "madvise", "set_robust_list", "rseq", "futex_waitv", "sigaltstack", "prctl", "set_tid_address", "arch_prctl",
     "sched_setaffinity", "wait4", "waitid", "kill", "tkill", "tgkill",
     // A thread named by another one: glibc's pthread_setname_np opens /proc/self/task/TID/comm, writes, closes.

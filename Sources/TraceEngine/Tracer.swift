@@ -220,18 +220,24 @@ public final class Tracer {
       }
       // The creator's call returns the new task's pid in the creator's PID namespace (1, 2 … inside
       // `unshare -p`); the event message is the tracer's view, the tid every record uses: the return value is
-      // recorded as that (fault test T25), as strace --pidns-translation shows it.
+      // recorded as that (fault test T25), as strace --pidns-translation shows it. The fast path completes the
+      // call here with that tid; --all-syscalls completes it at its exit stop, which reads this.
       thread.pending?.createdTID = newTID
       if let early = threads[newTID] {
         early.tgid = tgid  // its first stop came before this event (rule 4): claim it
       } else {
         threads[newTID] = ThreadState(tid: newTID, tgid: tgid)
       }
+      // The parent's return value is the new tid (in our namespace, as the event message is); the exit stop
+      // would say nothing more. Failed creations have no event and still reach their exit stop.
+      completeAtEvent(thread, result: .success(Int64(newTID)), time: now, sink: sink)
       try resume(thread)
     case .exec(let formerTID):
       execTookOver(thread, formerTID: formerTID, time: now, sink: sink)
+      completeAtEvent(thread, result: .success(0), time: now, sink: sink)
       try resume(thread)
-    case .exitEvent:
+    case .exitEvent(let status):
+      exiting(thread, status: status, time: now, sink: sink)
       // Sticky since Linux 6.1: only a resume lets the task finish dying, SIGKILL or not.
       try Ptrace.cont(tid)
     case .groupStop(let signal):
@@ -296,17 +302,70 @@ public final class Tracer {
     if name == "exit" || name == "exit_group" {
       // These never return: the next thing the task reports is its PTRACE_EVENT_EXIT.
       event.completeness = .entryOnly
+      thread.exitReported = true
+      emit(event, thread: thread, time: time, sink: sink)
+      return
+    }
+    if options.mode == .fast, !ExitStops.needed(name: name, args: args) {
+      event.completeness = .resultUnread
       emit(event, thread: thread, time: time, sink: sink)
       return
     }
     thread.pending = PendingCall(event: event, args: args, entryTime: time)
   }
 
+  /// Fast mode: a creation or exec whose event stop already gave its result. The call is reported complete
+  /// now and the task resumed with PTRACE_CONT, which skips the stop at its exit.
+  private func completeAtEvent(_ thread: ThreadState, result: SyscallResult, time: TraceTime, sink: (TraceEvent) -> Void) {
+    guard options.mode == .fast, let pending = thread.pending else { return }
+    switch pending.event.name {
+    case "clone", "clone3", "fork", "vfork", "execve", "execveat": break
+    default: return
+    }
+    complete(thread, pending, result: result, time: time, sink: sink)
+  }
+
+  /// PTRACE_EVENT_EXIT. The fast path's filter lets `exit` through unstopped (a thread's end is reported here
+  /// anyway): when the registers say the task is in `exit`, the call is reported from this stop.
+  private func exiting(_ thread: ThreadState, status: Int32, time: TraceTime, sink: (TraceEvent) -> Void) {
+    guard !thread.exitReported, status & 0x7f == 0 else { return }
+    thread.exitReported = true
+    var registers = cpt_regs()
+    guard cpt_getregs(thread.tid, &registers) == 0 else { return }
+    // orig_rax is the number in the ABI the call came through: 60 is exit for x86_64, 1 for i386 (int 0x80),
+    // where 60 is umask. A thread zapped by another's exit_group while blocked in a call also has a plain exit
+    // status, so only the ABI of the call in progress tells i386 exit from x86_64 write (1).
+    let architecture: Architecture
+    switch registers.orig_rax {
+    case 60:
+      architecture = .x86_64
+    case 1:
+      guard let info = Ptrace.syscallInfo(thread.tid), info.arch == cpt_audit_arch_i386 else { return }
+      architecture = .i386
+    default:
+      return
+    }
+    // The status argument as the call received it, from the wait status (its low byte is all the kernel keeps).
+    let args = [UInt64((status >> 8) & 0xff), 0, 0, 0, 0, 0]
+    let arguments = SyscallDecoder.entry(
+      name: "exit", architecture: architecture, args: args, memory: LiveMemory(tid: thread.tid))
+    var event = SyscallEvent(
+      name: "exit", number: Int32(registers.orig_rax), architecture: architecture, arguments: arguments)
+    event.completeness = .entryOnly
+    emit(event, thread: thread, time: time, sink: sink)
+  }
+
   private func finishCall(_ thread: ThreadState, _ info: cpt_syscall_info, time: TraceTime, sink: (TraceEvent) -> Void) {
     guard let pending = thread.pending else { return }  // an exit whose entry we never saw (none in launch mode)
+    complete(thread, pending, result: Self.result(rval: info.rval, isError: info.is_error != 0), time: time, sink: sink)
+  }
+
+  private func complete(
+    _ thread: ThreadState, _ pending: PendingCall, result: SyscallResult, time: TraceTime, sink: (TraceEvent) -> Void
+  ) {
     thread.pending = nil
     var event = pending.event
-    var result = Self.result(rval: info.rval, isError: info.is_error != 0)
+    var result = result
     if let created = pending.createdTID, case .success(let value, _) = result, value > 0, value != Int64(created) {
       result = .success(Int64(created))
     }
@@ -399,6 +458,8 @@ final class ThreadState {
   var beforeFirstExec = false
   var killed = false
   var stops = 0
+  /// Its `exit`/`exit_group` was reported (at the entry, or synthesised at PTRACE_EVENT_EXIT).
+  var exitReported = false
 
   init(tid: Int32, tgid: Int32) {
     self.tid = tid

@@ -136,6 +136,7 @@ public struct SyscallEvent: Hashable, Sendable {
       switch (storage.bits >> Self.completenessShift) & 3 {
       case 1: return .entryOnly
       case 2: return .exitOnly
+      case 3: return .resultUnread
       default: return .complete
       }
     }
@@ -150,6 +151,7 @@ public struct SyscallEvent: Hashable, Sendable {
     case .complete: return 0
     case .entryOnly: return 1
     case .exitOnly: return 2
+    case .resultUnread: return 3
     }
   }
 
@@ -246,7 +248,14 @@ public struct SyscallEvent: Hashable, Sendable {
     case entryOnly
     /// Only the exit: the call started before the trace did, or its start is in a file we do not have.
     case exitOnly
+    /// The entry, and by choice not the exit: the tracer's fast path resumed the call without a stop at its
+    /// return, because nothing the thread story reads comes from it (mprotect, set_robust_list, madvise …).
+    case resultUnread
   }
+
+  /// Whether the call took effect: it succeeded, or the live fast path resumed it without reading its result
+  /// (`resultUnread`, which the tracer does only for calls that fail on arguments no runtime passes).
+  public var tookEffect: Bool { result?.isSuccess ?? (completeness == .resultUnread) }
 
   /// The argument called `name` (strace prints some as `name=value`), or else the one at `position`.
   public func argument(named name: String? = nil, at position: Int? = nil) -> ArgValue? {

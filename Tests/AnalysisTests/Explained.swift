@@ -7,9 +7,16 @@ struct Explained {
   let lifecycle = Lifecycle()
   var steps: [(event: TraceEvent, notes: [LifecycleNote], annotations: [Annotation])] = []
 
-  init(_ text: String) throws {
+  /// The snippet's events; the calls named in `unread` as the live fast path reports them (entry only, result
+  /// not read).
+  init(_ text: String, resultUnread unread: Set<String> = []) throws {
     let explainer = Explainer()
-    for event in try StraceSnippet.events(text) {
+    for var event in try StraceSnippet.events(text) {
+      if case .syscall(var call) = event.body, unread.contains(call.name) {
+        call.result = nil
+        call.completeness = .resultUnread
+        event.body = .syscall(call)
+      }
       let notes = lifecycle.apply(event)
       steps.append((event, notes, explainer.annotate(event, notes: notes, lifecycle: lifecycle)))
     }

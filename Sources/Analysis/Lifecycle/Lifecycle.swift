@@ -339,7 +339,7 @@ public final class Lifecycle {
     case .memory:
       if let memory = MemoryCall(call) { applyMemory(memory, task: task, notes: &notes) }
     case .registration:
-      if call.result?.isSuccess ?? false, let registration = RegistrationCall(call) {
+      if call.tookEffect, let registration = RegistrationCall(call) {
         applyRegistration(registration, task: task, call: call, notes: &notes)
       }
     case .naming:

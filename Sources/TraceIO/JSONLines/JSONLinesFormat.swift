@@ -70,6 +70,7 @@ extension JSONLinesFormat {
     case .complete: return "complete"
     case .entryOnly: return "entry_only"
     case .exitOnly: return "exit_only"
+    case .resultUnread: return "result_unread"
     }
   }
 
@@ -78,6 +79,7 @@ extension JSONLinesFormat {
     case "complete": return .complete
     case "entry_only": return .entryOnly
     case "exit_only": return .exitOnly
+    case "result_unread": return .resultUnread
     default: return nil
     }
   }

@@ -98,12 +98,13 @@ extension Faults {
 
     @Test(
       "T25 a PID namespace whose pid 1 exits first",
-      .enabled(if: pidNamespaces, "unshare -fp --mount-proc does not work here (no PID namespaces for this user)"))
-    func t25PidNamespace() throws {
+      .enabled(if: pidNamespaces, "unshare -fp --mount-proc does not work here (no PID namespaces for this user)"),
+      arguments: [[], ["--all-syscalls"]])
+    func t25PidNamespace(_ options: [String]) throws {
       let marker = Fault.marker()
       let run = try Live.trace(
         ["unshare", "-fp", "--mount-proc", "sh", "-c", "sleep 100 & sleep 100 & echo ns_pid=$$; exit 3", marker],
-        options: ["--summary", "none"], timeout: 20)
+        options: options + ["--summary", "none"], timeout: 20)
       let records = Fault.finish(run, marker: marker)
       #expect(run.status == 3)
       #expect(run.stdout.contains("ns_pid=1"))

@@ -212,3 +212,27 @@ struct LiveTraceTests {
     return nil
   }
 }
+
+extension LiveTraceTests {
+  /// The fast path resumes calls whose result the story does not read without a stop at their exit, completes
+  /// creations at their event stop, and reports `exit` from PTRACE_EVENT_EXIT: the same story, fewer stops.
+  @Test func fastPathReportsTheStoryWithFewerStops() throws {
+    let run = try Live.trace([try Live.program("default_threads")])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    let lines = try String(contentsOfFile: run.traceFile, encoding: .utf8).split(separator: "\n")
+    let robust = lines.filter { $0.contains("\"name\":\"set_robust_list\"") }
+    #expect(robust.count == 5)  // the main thread and its four
+    #expect(robust.allSatisfy { $0.contains("\"completeness\":\"result_unread\"") })
+    let clones = lines.filter { $0.contains("\"name\":\"clone3\"") }
+    #expect(clones.count == 4)
+    #expect(clones.allSatisfy { !$0.contains("result_unread") && !$0.contains("entry_only") && $0.contains("\"ret\"") })
+    #expect(lines.filter { $0.contains("\"name\":\"exit\"") }.count == 4)
+    // Registrations still explained, with no made-up result.
+    #expect(run.stderr.contains("registers its robust futex list at 0x"))
+    let shown = run.stderr.split(separator: "\n").filter { $0.contains("set_robust_list(") }
+    #expect(shown.count == 5 && shown.allSatisfy { $0.hasSuffix(", 24)") }, "\(shown)")
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.threadTasks.allSatisfy { $0.exitCode == 0 })
+  }
+}

@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: `sched_setaffinity`, which limits the CPUs a task may run on.
 struct AffinityRule: ExplainRule {
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
-    guard let call = SyscallEvent.of(event), call.result?.isSuccess ?? false,
+    guard let call = SyscallEvent.of(event), call.tookEffect,
       case .affinity(let target, let cpus)? = RegistrationCall(call)
     else { return [] }
     return [note(Message.set(target: target, cpus: cpus))]

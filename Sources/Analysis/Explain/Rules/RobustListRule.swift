@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: `set_robust_list`, which tells the kernel where this thread's robust mutexes are listed.
 struct RobustListRule: ExplainRule {
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
-    guard let call = SyscallEvent.of(event), call.result?.isSuccess ?? false,
+    guard let call = SyscallEvent.of(event), call.tookEffect,
       case .robustList(let head, _)? = RegistrationCall(call)
     else { return [] }
     return [note(Message.registered(head))]

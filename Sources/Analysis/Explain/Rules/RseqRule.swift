@@ -4,8 +4,10 @@ import TraceModel
 /// Explains: `rseq` registration (glibc ≥ 2.35 registers every thread at start) and its failures.
 struct RseqRule: ExplainRule {
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
-    guard let call = SyscallEvent.of(event), call.name == "rseq", let result = call.result else { return [] }
-    if case .failure(let errno) = result {
+    guard let call = SyscallEvent.of(event), call.name == "rseq", call.result != nil || call.tookEffect else {
+      return []
+    }
+    if case .failure(let errno)? = call.result {
       return [note(Message.failed(errno), tone: .warning)]
     }
     guard case .rseq(let address, let length, let unregister, let signature)? = RegistrationCall(call) else {

@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: `arch_prctl(ARCH_SET_FS)`, which points the FS register at the thread's TLS block.
 struct ThreadPointerRule: ExplainRule {
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
-    guard let call = SyscallEvent.of(event), call.result?.isSuccess ?? false,
+    guard let call = SyscallEvent.of(event), call.tookEffect,
       case .threadPointer(let base)? = RegistrationCall(call)
     else { return [] }
     return [note(Message.set(base))]

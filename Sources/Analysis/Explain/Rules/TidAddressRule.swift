@@ -4,7 +4,8 @@ import TraceModel
 /// Explains: `set_tid_address`, which sets the word the kernel clears and wakes when this task exits.
 struct TidAddressRule: ExplainRule {
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
-    guard let call = SyscallEvent.of(event), let tid = call.result?.value,
+    // set_tid_address returns the caller's tid, which is also what a fast-path trace that skipped its return knows.
+    guard let call = SyscallEvent.of(event), let tid = call.result?.value ?? (call.tookEffect ? Int64(event.tid) : nil),
       case .tidAddress(let address)? = RegistrationCall(call)
     else { return [] }
     return [note(Message.set(address, tid: tid))]
