@@ -14,10 +14,24 @@ extension Faults {
     @Test("T07 4,000 threads alive at once: all traced, all progress")
     func t07ManyThreads() throws {
       let count = 4000
+      // The tracer's peak resident memory (VmHWM), read while it runs: bounded, not a leak per thread.
+      var peakKiB = 0
       let run = try Live.trace(
         [try Live.program("stress_many_threads"), String(count)], options: ["--summary", "none", "--quiet"],
-        timeout: 240)
+        timeout: 240
+      ) { tracer in
+        _ = Fault.eventually(timeout: 240) {
+          guard let status = try? String(contentsOfFile: "/proc/\(tracer)/status", encoding: .utf8),
+            !status.contains("State:\tZ")
+          else { return true }
+          let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+          let kib = line.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+          peakKiB = max(peakKiB, kib)
+          return false
+        }
+      }
       let records = Fault.finish(run)
+      #expect(peakKiB > 0 && peakKiB < 256 << 10, "the tracer's peak RSS was \(peakKiB) KiB")
       #expect(run.status == 0)
       #expect(run.stdout.contains("done threads=\(count) progressed=\(count)"))
       let pid = try #require(run.oracle("start").first?["pid"].flatMap(Int.init))
