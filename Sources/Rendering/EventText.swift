@@ -17,7 +17,8 @@ public struct EventText: Sendable {
     let prefix = pad(String(event.tid), 6) + " "
     switch event.body {
     case .syscall(let call):
-      return prefix + syscall(call)
+      guard let stack = call.stack, !stack.isEmpty else { return prefix + syscall(call) }
+      return prefix + syscall(call) + "\n" + stackLines(stack)
     case .signal(let signal):
       let details = signal.details.map { " {\(TerminalSafe.escape($0))}" } ?? ""
       return prefix + palette.magenta("--- \(signalName(signal.signal))\(details) ---")
@@ -44,6 +45,8 @@ public struct EventText: Sendable {
     var text = palette.bold(TerminalSafe.escape(call.name)) + "("
     text += call.arguments.map(argument).joined(separator: ", ")
     if call.completeness == .entryOnly && call.result == nil {
+      // exit and exit_group never return: strace's `= ?`, not a call waiting for its other half.
+      if call.name == "exit" || call.name == "exit_group" { return text + ") = ?" }
       text += " <unfinished ...>"
       return text
     }
@@ -56,6 +59,23 @@ public struct EventText: Sendable {
       text += palette.dim(" <\(duration / 1_000_000).\(pad6(duration % 1_000_000))>")
     }
     return text
+  }
+
+  /// The caller's stack under its call, one frame a line, innermost first, as strace -k prints it:
+  /// `MODULE(FUNCTION+0xOFFSET) [0xADDRESS]`, the address being the one in the module's ELF file when known
+  /// (the same in every run), else the one in the process.
+  public func stackLines(_ stack: [StackFrame]) -> String {
+    stack.map { frame in
+      var text = "       > "
+      if let module = frame.module { text += TerminalSafe.escape(module) }
+      if let function = frame.function {
+        text += "(" + TerminalSafe.escape(function) + "+0x" + String(frame.offset ?? 0, radix: 16) + ")"
+      } else if let moduleOffset = frame.moduleOffset {
+        text += "(+0x" + String(moduleOffset, radix: 16) + ")"
+      }
+      text += " [0x" + String(frame.moduleOffset ?? frame.pc, radix: 16) + "]"
+      return palette.dim(text)
+    }.joined(separator: "\n")
   }
 
   func argument(_ argument: Argument) -> String {

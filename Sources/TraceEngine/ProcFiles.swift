@@ -23,16 +23,11 @@ enum ProcFiles {
     let path = tgid.map { "/proc/\($0)/task/\(tid)/status" } ?? "/proc/\(tid)/status"
     guard let text = read(path) else { return nil }
     for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
-      return Int64(line.dropFirst(name.count + 1).trimmingPrefix(while: { $0 == " " || $0 == "\t" }))
+      // Some fields hold several numbers (`Uid:` real, effective, saved, fs): the first one.
+      return line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap {
+        Int64($0)
+      }
     }
     return nil
-  }
-}
-
-extension Substring {
-  fileprivate func trimmingPrefix(while predicate: (Character) -> Bool) -> Substring {
-    var text = self
-    while let first = text.first, predicate(first) { text = text.dropFirst() }
-    return text
   }
 }

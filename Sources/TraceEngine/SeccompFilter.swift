@@ -19,6 +19,19 @@ public enum SeccompFilter {
     "openat", "open", "close",
   ]
 
+  private static let lifecycleCallSet = Set(lifecycleCalls)
+
+  /// Whether the filter would stop at `name` with `args`: what an attached trace, which cannot have the
+  /// filter, reports by default.
+  public static func traces(name: String, args: [UInt64], allFutex: Bool) -> Bool {
+    switch name {
+    case "futex": return allFutex || args.count > 1 && args[1] & 128 == 0
+    case "write": return args.first.map { $0 > 2 } ?? false
+    case "exit": return true
+    default: return lifecycleCallSet.contains(name)
+    }
+  }
+
   /// The program as `sock_filter` bytes (8 per instruction).
   ///
   /// - Parameter allFutex: trace private futexes too (FUTEX_PRIVATE_FLAG: mutexes, condition variables); by

@@ -85,15 +85,24 @@ public struct SpawnFailure: Hashable, Sendable {
 /// attached; another thread's requests fail with ESRCH), so both must run on one OS thread, outside Swift
 /// concurrency. The loop blocks only in `waitpid(-1, __WALL)`, and reads tracee memory only at ptrace-stops.
 public final class Tracer {
+  /// The command to launch; empty when attaching.
   public let command: [String]
+  /// The running processes to attach to (`trace -p`); empty when launching.
+  public let attachTargets: [Int32]
   public let options: TraceOptions
   /// The launched process, once started.
   public private(set) var pid: Int32 = 0
+  /// Takes the creator's stack at clone-family entries (`trace --stacks`); nil: no stacks, no cost.
+  public var stacks: StackCollector?
 
   private var threads: [Int32: ThreadState] = [:]
   private var failureFD: Int32 = -1
   private var outcome = TraceOutcome(end: nil, spawnFailure: nil, interruptedBy: nil, stops: 0)
   private var killing = false
+  /// Attach mode: SIGINT/SIGTERM came, every task is being interrupted and let go.
+  private var detaching = false
+  /// Set by `attach`, given to the sink when `run` starts.
+  private var attachEvents: [TraceEvent] = []
 
   /// Tasks traced right now.
   public var tracedTaskCount: Int { threads.count }
@@ -103,8 +112,23 @@ public final class Tracer {
   public init(command: [String], options: TraceOptions = TraceOptions()) {
     precondition(!command.isEmpty, "Tracer needs a command")
     self.command = command
+    self.attachTargets = []
     self.options = options
   }
+
+  /// A tracer for processes already running. No seccomp filter can be put into a running process, so every
+  /// syscall stops; unless `options.mode` is `.allSyscalls`, only the calls the fast path would stop at are
+  /// reported.
+  public init(attachingTo pids: [Int32], options: TraceOptions = TraceOptions()) {
+    precondition(!pids.isEmpty, "Tracer needs a process to attach to")
+    self.command = []
+    self.attachTargets = pids
+    self.options = options
+  }
+
+  private var attaching: Bool { !attachTargets.isEmpty }
+  /// Stop at every syscall entry and exit (PTRACE_SYSCALL): without the fast path's filter.
+  private var stepping: Bool { options.mode == .allSyscalls || attaching }
 
   deinit {
     if failureFD >= 0 { close(failureFD) }
@@ -153,15 +177,63 @@ public final class Tracer {
     }
   }
 
+  /// Seizes every thread of each target (without EXITKILL: detaching must leave them running) and interrupts
+  /// it, so that the loop can start syscall-stepping it. Threads created meanwhile by a thread not yet seized
+  /// are not followed automatically: /proc/PID/task is read again until two reads in a row find nothing new
+  /// (as gdb does). Throws on the first target that cannot be seized, after letting go of the others.
+  public func attach() throws(EngineError) {
+    let options = Ptrace.options(traceSeccomp: false, exitKill: false)
+    let now = TraceTime.now()
+    for target in attachTargets {
+      var quietRounds = 0
+      var first = true
+      while quietRounds < 2 {
+        var found = false
+        for tid in AttachCheck.tasks(of: target) where threads[tid] == nil {
+          do {
+            try Ptrace.seize(tid, options: options)
+          } catch {
+            // A thread that exited between the read and the seize is no loss; the process itself is.
+            if error.errno == ESRCH && !first { continue }
+            detachAll()
+            throw error
+          }
+          try Ptrace.interrupt(tid)
+          threads[tid] = ThreadState(tid: tid, tgid: target)
+          attachEvents.append(TraceEvent(tid: tid, tgid: target, time: now, body: .attached))
+          found = true
+        }
+        if first && !found { throw EngineError(.attachFailed, request: "PTRACE_SEIZE", errno: ESRCH) }
+        first = false
+        quietRounds = found ? 0 : quietRounds + 1
+      }
+    }
+  }
+
+  /// Lets go of every seized task without waiting: for a failed attach, before any stop was handled.
+  private func detachAll() {
+    for tid in threads.keys {
+      if !((try? Ptrace.detach(tid)) ?? false) {
+        // Not stopped yet: interrupt, wait for that stop, detach.
+        _ = try? Ptrace.interrupt(tid)
+        var status: Int32 = 0
+        if waitpid(tid, &status, __WALL) == tid, cpt_wifstopped(status) { _ = try? Ptrace.detach(tid) }
+      }
+    }
+    threads.removeAll()
+  }
+
   /// Runs until every tracee is gone, giving each event to `sink` as it happens. `idle` is called whenever no
   /// stop is waiting, right before the loop blocks: the moment to flush output, so that it is live without a
   /// write per event while the tracee waits.
   public func run(idle: () -> Void = {}, _ sink: (TraceEvent) -> Void) throws(EngineError) -> TraceOutcome {
     var status: Int32 = 0
+    for event in attachEvents { sink(event) }
+    attachEvents.removeAll()
     while true {
-      if !killing, InterruptSignals.pending != 0 {
+      if !killing, !detaching, InterruptSignals.pending != 0 {
         outcome.interruptedBy = InterruptSignals.pending
-        killTree()
+        if attaching { beginDetach() } else { killTree() }
       }
       var tid = waitpid(-1, &status, __WALL | WNOHANG)
       if tid == 0 {
@@ -192,7 +264,12 @@ public final class Tracer {
     }
     thread.stops += 1
     func emit(_ body: TraceEvent.Body) { sink(TraceEvent(tid: tid, tgid: thread.tgid, time: now, body: body)) }
-    switch Stop.classify(status: status, eventMessage: { Ptrace.eventMessage(tid) }) {
+    let stop = Stop.classify(status: status, eventMessage: { Ptrace.eventMessage(tid) })
+    if detaching {
+      try letGo(thread, stop, time: now, sink: sink)
+      return
+    }
+    switch stop {
     case .exited(let code):
       flushPending(thread, time: now, sink: sink)
       emit(.exited(code: code))
@@ -233,6 +310,7 @@ public final class Tracer {
       completeAtEvent(thread, result: .success(Int64(newTID)), time: now, sink: sink)
       try resume(thread)
     case .exec(let formerTID):
+      stacks?.addressSpaceReplaced(tgid: thread.tgid)
       execTookOver(thread, formerTID: formerTID, time: now, sink: sink)
       completeAtEvent(thread, result: .success(0), time: now, sink: sink)
       try resume(thread)
@@ -266,7 +344,7 @@ public final class Tracer {
 
   private func resume(_ thread: ThreadState, signal: Int32 = 0) throws(EngineError) {
     // Fast mode steps to the syscall exit only while a call waits for its result.
-    if options.mode == .allSyscalls || thread.pending != nil {
+    if stepping || thread.pending != nil {
       try Ptrace.syscall(thread.tid, signal: signal)
     } else {
       try Ptrace.cont(thread.tid, signal: signal)
@@ -295,9 +373,16 @@ public final class Tracer {
     let number = Int32(truncatingIfNeeded: info.nr)
     let name = SyscallDecoder.name(of: number, in: architecture)
     let args = withUnsafeBytes(of: info.args) { Array($0.bindMemory(to: UInt64.self)) }
+    // Attached, every call stops; report what the fast path's filter would have stopped at.
+    if attaching, options.mode != .allSyscalls, !SeccompFilter.traces(name: name, args: args, allFutex: options.allFutex) {
+      return
+    }
     let arguments = SyscallDecoder.entry(
       name: name, architecture: architecture, args: args, memory: LiveMemory(tid: thread.tid))
     var event = SyscallEvent(name: name, number: number, architecture: architecture, arguments: arguments)
+    if let stacks, architecture == .x86_64, StackCollector.records(name) {
+      event.stack = stacks.capture(tid: thread.tid, tgid: thread.tgid, instructionPointer: info.instruction_pointer)
+    }
     if name == "execve" || name == "execveat" { thread.beforeFirstExec = false }
     if name == "exit" || name == "exit_group" {
       // These never return: the next thing the task reports is its PTRACE_EVENT_EXIT.
@@ -306,7 +391,7 @@ public final class Tracer {
       emit(event, thread: thread, time: time, sink: sink)
       return
     }
-    if options.mode == .fast, !ExitStops.needed(name: name, args: args) {
+    if !stepping, !ExitStops.needed(name: name, args: args) {
       event.completeness = .resultUnread
       emit(event, thread: thread, time: time, sink: sink)
       return
@@ -317,7 +402,7 @@ public final class Tracer {
   /// Fast mode: a creation or exec whose event stop already gave its result. The call is reported complete
   /// now and the task resumed with PTRACE_CONT, which skips the stop at its exit.
   private func completeAtEvent(_ thread: ThreadState, result: SyscallResult, time: TraceTime, sink: (TraceEvent) -> Void) {
-    guard options.mode == .fast, let pending = thread.pending else { return }
+    guard !stepping, let pending = thread.pending else { return }
     switch pending.event.name {
     case "clone", "clone3", "fork", "vfork", "execve", "execveat": break
     default: return
@@ -434,6 +519,36 @@ public final class Tracer {
   }
 
   // MARK: Interrupt
+
+  /// Attach mode: interrupts every task; each is detached at its next stop (`letGo`), and the loop ends when
+  /// none is left. A running tracee cannot be detached (ptrace(2): interrupt it, wait for the stop, detach).
+  private func beginDetach() {
+    detaching = true
+    for tid in threads.keys { _ = try? Ptrace.interrupt(tid) }
+  }
+
+  /// Detaches `thread` at this stop, handing on a signal that was about to be delivered; a group-stopped task
+  /// stays stopped, as it would be untraced.
+  private func letGo(_ thread: ThreadState, _ stop: Stop, time: TraceTime, sink: (TraceEvent) -> Void) throws(EngineError) {
+    let tid = thread.tid
+    switch stop {
+    case .exited, .killed:
+      flushPending(thread, time: time, sink: sink)
+      threads[tid] = nil
+      return
+    case .exitEvent:
+      // Dying anyway: it must be resumed (sticky), and waitpid will report its end.
+      try Ptrace.cont(tid)
+      return
+    case .signalDelivery(let signal):
+      try Ptrace.detach(tid, signal: signal)
+    default:
+      try Ptrace.detach(tid)
+    }
+    flushPending(thread, time: time, sink: sink)
+    sink(TraceEvent(tid: tid, tgid: thread.tgid, time: time, body: .detached))
+    threads[tid] = nil
+  }
 
   /// Kills every traced process: in fast mode detaching would leave them with a filter whose traced calls fail
   /// with ENOSYS. The loop goes on reaping (and resuming exit stops) until none is left.

@@ -23,6 +23,9 @@ public struct SyscallEvent: Hashable, Sendable {
     @exclusivity(unchecked) @usableFromInline var duration: Int64
     @exclusivity(unchecked) @usableFromInline var number: Int32
     @exclusivity(unchecked) @usableFromInline var bits: UInt32
+    /// The caller's user stack (`trace --stacks`), nil when not recorded. Set after the fact, so not an
+    /// initializer parameter.
+    @exclusivity(unchecked) @usableFromInline var stack: [StackFrame]? = nil
 
     @inlinable
     init(
@@ -41,9 +44,11 @@ public struct SyscallEvent: Hashable, Sendable {
 
     @inlinable
     func copy() -> Storage {
-      Storage(
+      let copy = Storage(
         name: name, arguments: arguments, annotation: annotation, resultValue: resultValue, entryTime: entryTime,
         duration: duration, number: number, bits: bits)
+      copy.stack = stack
+      return copy
     }
   }
 
@@ -97,6 +102,13 @@ public struct SyscallEvent: Hashable, Sendable {
       let storage = unique()
       yield &storage.arguments
     }
+  }
+
+  /// The calling task's user stack when the call was entered, innermost frame first; nil when the source did not
+  /// record one (only `trace --stacks` does, at clone, clone3, fork and vfork).
+  public var stack: [StackFrame]? {
+    @inlinable get { storage.stack }
+    @inlinable set { unique().stack = newValue }
   }
 
   /// `nil` while the call has not returned (or never did: `exit`, a thread killed mid-call).
@@ -218,6 +230,7 @@ public struct SyscallEvent: Hashable, Sendable {
     storage.resultValue = value
     storage.annotation = annotation
     storage.bits = bits
+    if storage.stack != nil { storage.stack = nil }
   }
 
   public static func == (lhs: SyscallEvent, rhs: SyscallEvent) -> Bool {
@@ -227,6 +240,7 @@ public struct SyscallEvent: Hashable, Sendable {
     return left.bits == right.bits && left.name == right.name && left.number == right.number
       && left.resultValue == right.resultValue && left.entryTime == right.entryTime
       && left.duration == right.duration && left.annotation == right.annotation && left.arguments == right.arguments
+      && left.stack == right.stack
   }
 
   public func hash(into hasher: inout Hasher) {
@@ -238,6 +252,7 @@ public struct SyscallEvent: Hashable, Sendable {
     hasher.combine(storage.annotation)
     hasher.combine(storage.entryTime)
     hasher.combine(storage.duration)
+    hasher.combine(storage.stack)
   }
 
   /// How much of the call the source saw.
@@ -273,7 +288,7 @@ extension SyscallEvent: CustomReflectable {
       children: [
         "name": name, "number": number as Any, "architecture": architecture, "arguments": arguments,
         "result": result as Any, "completeness": completeness, "entryTime": entryTime as Any,
-        "durationMicroseconds": durationMicroseconds as Any,
+        "durationMicroseconds": durationMicroseconds as Any, "stack": stack as Any,
       ], displayStyle: .struct)
   }
 }

@@ -32,8 +32,15 @@ struct RenderingTests {
   @Test func eventTextShowsErrorsAndUnfinishedCalls() {
     let failed = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "openat", arguments: [], result: .failure(errno: 2))))
     #expect(EventText().line(failed).hasSuffix("openat() = -1 ENOENT (No such file or directory)"))
-    let open = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "exit", arguments: [Argument(.integer(0))], completeness: .entryOnly)))
-    #expect(EventText().line(open).hasSuffix("exit(0 <unfinished ...>"))
+    let open = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "read", arguments: [Argument(.integer(0))], completeness: .entryOnly)))
+    #expect(EventText().line(open).hasSuffix("read(0 <unfinished ...>"))
+    // exit never returns: strace's `= ?` rather than a call waiting for its other half.
+    let exit = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "exit", arguments: [Argument(.integer(0))], completeness: .entryOnly)))
+    #expect(EventText().line(exit).hasSuffix("exit(0) = ?"))
+    // A call the fast path resumed without its exit stop: no made-up result.
+    let unread = TraceEvent(
+      tid: 1, body: .syscall(SyscallEvent(name: "mprotect", arguments: [Argument(.integer(0))], completeness: .resultUnread)))
+    #expect(EventText().line(unread).hasSuffix("mprotect(0)"))
   }
 
   @Test func jsonSummaryIsValidJSONAndEscapesEverything() throws {

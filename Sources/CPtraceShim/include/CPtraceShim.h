@@ -150,4 +150,19 @@ int cpt_spawn_read_failure(int failure_fd, cpt_spawn_failure *_Nonnull failure);
 /// memfd_create(name, MFD_CLOEXEC) (needs _GNU_SOURCE, so Glibc does not show it to Swift): fd or -errno.
 int cpt_memfd(const char *_Nonnull name);
 
+// MARK: unwinding (unwind.c)
+
+/// libunwind-ptrace's accessors (an `unw_accessors_t *` for `unw_create_addr_space`) with `access_reg` and
+/// `access_mem` wrapped: during an unwind session (`cpt_unwind_begin` … `cpt_unwind_end`) registers come from one
+/// PTRACE_GETREGS and memory from page-sized process_vm_readv reads, and the unwind can start from the caller of
+/// a frame that has no unwind info (`cpt_unwind_start_at`).
+void *_Nonnull cpt_unwind_accessors(void);
+/// Starts an unwind of `tid` (ptrace-stopped) through `handle` (its `_UPT_create` handle), on the calling thread.
+/// Returns 0, or -errno when the registers could not be read (libunwind then reads them itself).
+int cpt_unwind_begin(void *_Nonnull handle, pid_t tid);
+/// From now on in this session, reads of IP and SP give `ip` and `sp` instead of the task's registers.
+void cpt_unwind_start_at(uint64_t ip, uint64_t sp);
+/// Ends the session: forgets the registers and memory read.
+void cpt_unwind_end(void);
+
 #endif

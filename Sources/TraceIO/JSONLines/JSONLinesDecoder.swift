@@ -99,7 +99,37 @@ struct JSONLinesDecoder {
     }
     call.entryTime = try optionalInt64("entry_time_us", of: object).map(TraceTime.init(microseconds:))
     call.durationMicroseconds = try optionalInt64("duration_us", of: object)
+    if let stack = present("stack", of: object) {
+      guard view.kind(stack) == .array else { throw typeProblem("stack", stack, expected: "an array of frames") }
+      var frames: [StackFrame] = []
+      frames.reserveCapacity(view.elementCount(of: stack))
+      try view.forEachElement(of: stack) { (element) throws(DecodeProblem) in
+        frames.append(try frame(element))
+      }
+      call.stack = frames
+    }
     return call
+  }
+
+  /// A stack frame: `pc` required, the rest optional.
+  private func frame(_ token: Int) throws(DecodeProblem) -> StackFrame {
+    guard view.kind(token) == .object else { throw typeProblem("stack", token, expected: "a frame object") }
+    guard let pcToken = present("pc", of: token) else { throw DecodeProblem("missing field \"pc\" in a stack frame") }
+    guard let pc = uint64(pcToken) else { throw typeProblem("pc", pcToken, expected: "a \"0x…\" address") }
+    var frame = StackFrame(pc: pc)
+    frame.function = try optionalString("function", of: token)
+    if let offset = try optionalInt64("offset", of: token) {
+      guard offset >= 0 else { throw DecodeProblem("field \"offset\" of a stack frame is negative: \(offset)") }
+      frame.offset = UInt64(offset)
+    }
+    frame.module = try optionalString("module", of: token)
+    if let moduleOffsetToken = present("module_offset", of: token) {
+      guard let moduleOffset = uint64(moduleOffsetToken) else {
+        throw typeProblem("module_offset", moduleOffsetToken, expected: "a \"0x…\" address")
+      }
+      frame.moduleOffset = moduleOffset
+    }
+    return frame
   }
 
   // MARK: The end record

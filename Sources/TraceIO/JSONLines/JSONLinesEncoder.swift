@@ -180,6 +180,37 @@ final class JSONLinesEncoder {
       buffer.append(",\"duration_us\":")
       appendInteger(duration)
     }
+    if let stack = call.stack {
+      buffer.append(",\"stack\":[")
+      for (index, frame) in stack.enumerated() {
+        if index > 0 { buffer.append(UInt8(ascii: ",")) }
+        appendFrame(frame)
+      }
+      buffer.append(UInt8(ascii: "]"))
+    }
+  }
+
+  /// `{"pc":"0x…","function":…,"offset":N,"module":…,"module_offset":"0x…"}`, the optional members left out.
+  private func appendFrame(_ frame: StackFrame) {
+    buffer.append("{\"pc\":")
+    appendHexString(frame.pc)
+    if let function = frame.function {
+      buffer.append(",\"function\":")
+      appendString(function)
+    }
+    if let offset = frame.offset {
+      buffer.append(",\"offset\":")
+      appendInteger(Int64(bitPattern: offset))
+    }
+    if let module = frame.module {
+      buffer.append(",\"module\":")
+      appendString(module)
+    }
+    if let moduleOffset = frame.moduleOffset {
+      buffer.append(",\"module_offset\":")
+      appendHexString(moduleOffset)
+    }
+    buffer.append(UInt8(ascii: "}"))
   }
 
   /// `"ret"` is the raw value the kernel returned (`-errno`), `"errno"` the positive number, then its name.

@@ -42,6 +42,14 @@ extension ThreadTrace {
     @Flag(name: .customLong("all-futex"), help: "Also stop at private futex calls (mutexes, condition variables).")
     var allFutex = false
 
+    @Flag(
+      name: .customLong("stacks"),
+      help: "Record the calling thread's user stack at every clone, clone3, fork and vfork (like strace -k).")
+    var stacks = false
+
+    @Option(name: .customLong("stack-depth"), help: "With --stacks: the most frames per stack (default 16).")
+    var stackDepth: Int?
+
     @Flag(name: .customLong("quiet"), help: "Do not print the events, only the summary.")
     var quiet = false
 
@@ -51,14 +59,31 @@ extension ThreadTrace {
     @Option(name: .customLong("xlat"), help: "How constants are shown: abbreviated (names), raw (numbers) or verbose (both).")
     var xlat: XlatStyleOption = .abbreviated
 
+    @Option(
+      name: .customShort("p"),
+      help: ArgumentHelp(
+        "Attach to the running process PID and all its threads (repeatable) instead of running a command. "
+          + "Ctrl-C detaches and leaves it running.", valueName: "PID"))
+    var attach: [Int32] = []
+
     @ArgumentParser.Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
     var command: [String] = []
 
     mutating func validate() throws {
       // captureForPassthrough keeps a leading `--` and even `--help`.
       if command.first == "--" { command.removeFirst() }
-      if command.isEmpty || command == ["--help"] || command == ["-h"] { throw CleanExit.helpRequest(self) }
+      if command == ["--help"] || command == ["-h"] { throw CleanExit.helpRequest(self) }
+      if !attach.isEmpty {
+        if !command.isEmpty { throw ValidationError("give either -p PID or a command, not both") }
+        if allFutex { throw ValidationError("--all-futex applies to launched commands only") }
+      } else if command.isEmpty {
+        throw CleanExit.helpRequest(self)
+      }
       if allFutex && allSyscalls { throw ValidationError("--all-futex applies to the default (filtered) mode only") }
+      if let stackDepth {
+        if !stacks { throw ValidationError("--stack-depth applies with --stacks only") }
+        if !(1...256).contains(stackDepth) { throw ValidationError("--stack-depth must be 1 to 256") }
+      }
     }
 
     func run() throws {
@@ -82,26 +107,34 @@ extension ThreadTrace {
         }
       }
       InterruptSignals.install()
-      if let warning = Self.setuidWarning(command[0], fast: !allSyscalls) { Diagnostics.warning(warning) }
       let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
-      let tracer = Tracer(command: command, options: options)
+      let attaching = !attach.isEmpty
+      if !attaching, let warning = Self.setuidWarning(command[0], fast: !allSyscalls) { Diagnostics.warning(warning) }
+      let tracer = attaching ? Tracer(attachingTo: attach, options: options) : Tracer(command: command, options: options)
+      if stacks { tracer.stacks = StackCollector(depth: stackDepth ?? StackCollector.defaultDepth) }
       let startTime = Self.now()
-      do {
-        try tracer.start()
-      } catch {
-        if error.ptraceNotPermitted {
-          Diagnostics.error(
-            "ptrace is not permitted here (\(error)): a seccomp profile or container policy blocks it, "
-              + "or kernel.yama.ptrace_scope is 3")
-        } else {
-          Diagnostics.error("cannot start \(TerminalSafe.escape(command[0])): \(error)")
+      var tracedCommand = command
+      if attaching {
+        try attachOrExplain(tracer)
+        tracedCommand = AttachCheck.command(of: attach[0]).map { $0.split(separator: " ").map(String.init) } ?? []
+      } else {
+        do {
+          try tracer.start()
+        } catch {
+          if error.ptraceNotPermitted {
+            Diagnostics.error(
+              "ptrace is not permitted here (\(error)): a seccomp profile or container policy blocks it, "
+                + "or kernel.yama.ptrace_scope is 3")
+          } else {
+            Diagnostics.error("cannot start \(TerminalSafe.escape(command[0])): \(error)")
+          }
+          throw ExitCode(1)
         }
-        throw ExitCode(1)
       }
 
       var header = TraceHeader(
         schema: JSONLinesFormat.schema, toolVersion: ToolVersion.string, kernel: Self.kernelRelease(),
-        architecture: .x86_64, command: command, startTime: startTime, clock: .epoch)
+        architecture: .x86_64, command: tracedCommand, startTime: startTime, clock: .epoch)
       header.interrupted = false
       var traceFailure: TraceWriteError?
       func record(_ body: () throws(TraceWriteError) -> Void) {
@@ -127,7 +160,7 @@ extension ThreadTrace {
         var notedLeftRunning = false
         outcome = try tracer.run(idle: {
           text.flush()
-          if !notedLeftRunning, tracer.launchedProcessEnded, tracer.tracedTaskCount > 0 {
+          if !attaching, !notedLeftRunning, tracer.launchedProcessEnded, tracer.tracedTaskCount > 0 {
             notedLeftRunning = true
             Diagnostics.say(
               "threadtrace: \(TerminalSafe.escape(command[0])) has ended; \(tracer.tracedTaskCount) task(s) it started "
@@ -153,10 +186,13 @@ extension ThreadTrace {
             reason: outcome.interruptedBy.map { "interrupted by \(Signals.name(of: $0) ?? "signal \($0)")" })
         }
       }
-      if let failure = outcome.spawnFailure {
+      if attaching, let signal = outcome.interruptedBy {
+        Diagnostics.say(
+          "threadtrace: \(Signals.name(of: signal) ?? "signal \(signal)"): detached; the traced processes run on as before")
+      } else if let failure = outcome.spawnFailure {
         Diagnostics.error("\(TerminalSafe.escape(command[0])): \(failure.reason)")
       }
-      if let signal = outcome.interruptedBy {
+      if !attaching, let signal = outcome.interruptedBy {
         Diagnostics.say(
           "threadtrace: interrupted by \(Signals.name(of: signal) ?? "signal \(signal)"): killed the traced processes")
       }
@@ -180,8 +216,41 @@ extension ThreadTrace {
         Diagnostics.error("\(TerminalSafe.escape(outputText ?? "standard error")): cannot write the events: \(String(cString: strerror(failure)))")
       }
       // An incomplete trace file is a failure of ours even when the command succeeded (hard-cases rule 11).
-      if (traceFailure != nil || text.failure != nil) && outcome.exitCode == 0 { throw ExitCode(3) }
-      if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+      // Attached, the processes are not ours: their exit codes are not threadtrace's (as with strace -p).
+      let exitCode = attaching ? 0 : outcome.exitCode
+      if (traceFailure != nil || text.failure != nil) && exitCode == 0 { throw ExitCode(3) }
+      if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    /// Checks and attaches to the -p targets, or says in one line why not and exits (2 for a target that must
+    /// not be traced, 1 when ptrace refuses).
+    private func attachOrExplain(_ tracer: Tracer) throws {
+      for pid in attach {
+        do {
+          try AttachCheck.check(pid)
+        } catch {
+          Diagnostics.error(error.description)
+          throw ExitCode(2)
+        }
+      }
+      do {
+        try tracer.attach()
+      } catch {
+        if error.errno == EPERM {
+          Diagnostics.error(AttachCheck.permissionDenied(tracer.attachTargets.first ?? 0))
+        } else if error.errno == ESRCH {
+          Diagnostics.error("process \(attach[0]) is gone")
+        } else {
+          Diagnostics.error("cannot attach: \(error)")
+        }
+        throw ExitCode(error.errno == EPERM ? 1 : 2)
+      }
+      let described = attach.map { pid in
+        "process \(pid)" + (AttachCheck.command(of: pid).map { " (\(TerminalSafe.escape(String($0.prefix(60)))))" } ?? "")
+      }
+      Diagnostics.say(
+        "threadtrace: attached to \(described.joined(separator: ", ")). A running process cannot be given the seccomp "
+          + "filter, so every one of its syscalls stops (slower than a launched trace); Ctrl-C detaches.")
     }
 
     /// A warning when `command` is set-user-ID or set-group-ID: traced, it runs without those privileges. The

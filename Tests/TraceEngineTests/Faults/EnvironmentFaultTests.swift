@@ -56,7 +56,7 @@ extension Faults {
       let run = try Live.run(
         Self.strace!,
         ["-qq", "-o", "/dev/null", "-e", "trace=ptrace", "-e", "inject=ptrace:error=EPERM",
-         Live.threadtrace.path, "trace", "--summary", "none", "--", "sleep", "100", marker],
+         Live.threadtrace.path, "trace", "--summary", "none", "--", "sh", "-c", "sleep 100", marker],
         timeout: 30)
       Live.expectClean(run)
       #expect(run.status == 1)
@@ -118,7 +118,7 @@ extension Faults {
       let marker = Fault.marker()
       let run = try Live.run(
         Live.threadtrace.path,
-        ["trace", "-o", "/proc/threadtrace-no-such-dir/trace.jsonl", "--", "sleep", "100", marker], timeout: 20)
+        ["trace", "-o", "/proc/threadtrace-no-such-dir/trace.jsonl", "--", "sh", "-c", "sleep 100", marker], timeout: 20)
       Live.expectClean(run)
       #expect(run.status == 2)
       #expect(run.stderr.contains("cannot create"))

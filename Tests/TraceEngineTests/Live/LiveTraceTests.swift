@@ -228,6 +228,7 @@ extension LiveTraceTests {
     #expect(clones.count == 4)
     #expect(clones.allSatisfy { !$0.contains("result_unread") && !$0.contains("entry_only") && $0.contains("\"ret\"") })
     #expect(lines.filter { $0.contains("\"name\":\"exit\"") }.count == 4)
+    #expect(run.stderr.components(separatedBy: " exit(0) = ?\n").count - 1 == 4)
     // Registrations still explained, with no made-up result.
     #expect(run.stderr.contains("registers its robust futex list at 0x"))
     let shown = run.stderr.split(separator: "\n").filter { $0.contains("set_robust_list(") }
