@@ -63,6 +63,24 @@ import TraceModel
     }
   }
 
+  /// libFuzzer + AddressSanitizer: a personality line for a task not yet in the task table wrote into the table's
+  /// old storage when that insertion made the table grow (`TaskTable`'s subscripts read `values` before
+  /// `slot(inserting:)` reallocated it): a use-after-free, and the switch to i386 was lost. With 1 … 80 tasks
+  /// before it, one of these inputs makes the table grow at exactly that insertion.
+  @Test func personalitySwitchWhileTheTaskTableGrows() throws {
+    for before in 1...80 {
+      var lines = (1...before).map { "\(1000 + $0) getpid() = \(1000 + $0)" }
+      lines += ["5000 [ Process PID=5000 runs in 32 bit mode. ]", "5000 getpid() = 5000", ""]
+      let events = try StraceSnippet.events(lines.joined(separator: "\n"))
+      let last = events.last { $0.tid == 5000 }
+      guard case .syscall(let call)? = last?.body else {
+        Issue.record("no getpid of task 5000 after \(before) tasks")
+        continue
+      }
+      #expect(call.architecture == .i386, "after \(before) tasks the switch to i386 was lost")
+    }
+  }
+
   /// T26 (d): a 10 MB line is dropped whole with one warning naming it; the lines around it are read.
   @Test func tenMegabyteLine() throws {
     let long = "123 write(1, \"" + String(repeating: "A", count: 10 << 20) + "\", 10485760) = 10485760\n"
