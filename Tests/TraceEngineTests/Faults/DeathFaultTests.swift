@@ -65,7 +65,7 @@ extension Faults {
       // Each iteration forks a child whose threads start and exit while its parent SIGKILLs it. A tracer that does
       // not resume a task in PTRACE_EVENT_EXIT after a SIGKILL leaves it in `t` and the parent's waitpid hangs:
       // the watchdog fires.
-      let iterations = Fault.long ? 1000 : 300
+      let iterations = Fault.long ? 5000 : 1000
       let run = try Live.trace(
         [try Live.program("fault_exit_kill_race"), String(iterations)], options: ["--summary", "none", "--quiet"],
         timeout: 120)

@@ -18,7 +18,7 @@ import Testing
 struct Faults {}
 
 enum Fault {
-  /// `THREADTRACE_STRESS_LONG=1` runs the stress tests at full size (30 s of churn, 1,000 exit races …); CI runs
+  /// `THREADTRACE_STRESS_LONG=1` runs the stress tests longer (30 s of churn, 5,000 exit races); CI runs
   /// them small enough to stay well under a minute in all.
   static let long = ProcessInfo.processInfo.environment["THREADTRACE_STRESS_LONG"] == "1"
 
