@@ -38,6 +38,9 @@ public struct EventText: Sendable {
       return prefix + palette.dim("[ runs in \(architecture == .i386 ? "32" : "64") bit mode ]")
     case .tracerMessage(let text):
       return prefix + palette.dim(TerminalSafe.escape(text))
+    case .cost(let cost):
+      return prefix + palette.dim(
+        "(cost: \(cost.stops) ptrace stops; \(cost.voluntarySwitches) voluntary, \(cost.involuntarySwitches) involuntary context switches)")
     }
   }
 

@@ -81,7 +81,7 @@ public enum AttachCheck {
   }
 
   /// CAP_SYS_PTRACE (bit 19) in our effective set.
-  static func hasSysPtrace() -> Bool {
+  public static func hasSysPtrace() -> Bool {
     guard let text = ProcFiles.read("/proc/self/status") else { return false }
     for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
       let hex = line.dropFirst("CapEff:".count).filter { !$0.isWhitespace }

@@ -18,6 +18,49 @@ enum ProcFiles {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// The first number of each `NAME:` line of a /proc status file, in the order of `names` (nil when absent).
+  static func statusNumbers(_ names: [StaticString], path: String) -> [Int?] {
+    var found = [Int?](repeating: nil, count: names.count)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return found }
+    defer { close(fd) }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8192) { buffer in
+      var length = 0
+      while length < buffer.count {
+        let got = Glibc.read(fd, buffer.baseAddress! + length, buffer.count - length)
+        if got < 0 && errno == EINTR { continue }
+        guard got > 0 else { break }
+        length += got
+      }
+      let bytes = UnsafeBufferPointer(rebasing: buffer[..<length])
+      var lineStart = 0
+      while lineStart < length {
+        var lineEnd = lineStart
+        while lineEnd < length && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+        for (index, name) in names.enumerated() where found[index] == nil {
+          let key = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+          guard lineEnd - lineStart > key.count, bytes[lineStart + key.count] == UInt8(ascii: ":"),
+            zip(key, bytes[lineStart...]).allSatisfy({ $0 == $1 })
+          else { continue }
+          var position = lineStart + key.count + 1
+          while position < lineEnd && (bytes[position] == UInt8(ascii: " ") || bytes[position] == UInt8(ascii: "\t")) {
+            position += 1
+          }
+          var value = 0
+          var digits = 0
+          while position < lineEnd, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+            value = value &* 10 &+ Int(bytes[position] - UInt8(ascii: "0"))
+            position += 1
+            digits += 1
+          }
+          if digits > 0 { found[index] = value }
+        }
+        lineStart = lineEnd + 1
+      }
+    }
+    return found
+  }
+
   /// A numeric field of /proc/TID/status (`Tgid`, `TracerPid`, `voluntary_ctxt_switches`).
   static func statusField(_ name: String, of tid: Int32, tgid: Int32? = nil) -> Int64? {
     let path = tgid.map { "/proc/\($0)/task/\(tid)/status" } ?? "/proc/\(tid)/status"

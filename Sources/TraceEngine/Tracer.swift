@@ -101,13 +101,10 @@ public final class Tracer {
   private var killing = false
   /// Attach mode: SIGINT/SIGTERM came, every task is being interrupted and let go.
   private var detaching = false
+  /// Told what the user should know while the loop runs (the command ended but left processes running).
+  public var notice: ((String) -> Void)?
   /// Set by `attach`, given to the sink when `run` starts.
   private var attachEvents: [TraceEvent] = []
-
-  /// Tasks traced right now.
-  public var tracedTaskCount: Int { threads.count }
-  /// True once the launched process has ended (others it started may still be traced).
-  public var launchedProcessEnded: Bool { outcome.end != nil }
 
   public init(command: [String], options: TraceOptions = TraceOptions()) {
     precondition(!command.isEmpty, "Tracer needs a command")
@@ -316,6 +313,7 @@ public final class Tracer {
       try resume(thread)
     case .exitEvent(let status):
       exiting(thread, status: status, time: now, sink: sink)
+      if let cost = Self.cost(of: thread) { emit(.cost(cost)) }
       // Sticky since Linux 6.1: only a resume lets the task finish dying, SIGKILL or not.
       try Ptrace.cont(tid)
     case .groupStop(let signal):
@@ -355,6 +353,19 @@ public final class Tracer {
     threads[thread.tid] = nil
     guard thread.tid == pid, outcome.end == nil else { return }
     outcome.end = end
+    // Hard-cases T24: the command is done but left processes behind (`cmd &`, a daemon). Following them until
+    // they end is strace -f's behaviour; detaching is not an option in fast mode (their filter would make every
+    // traced call fail with ENOSYS). Never wait silently: say who is still followed.
+    let left = Set(threads.values.filter { !$0.killed }.map(\.tgid)).sorted()
+    if !left.isEmpty, !killing {
+      let shown = left.prefix(5).map { tgid in
+        "\(tgid)" + (AttachCheck.command(of: tgid).map { " (\(String($0.prefix(40))))" } ?? "")
+      }
+      notice?(
+        "\(command.first ?? "the command") ended; still following the \(left.count == 1 ? "process" : "\(left.count) processes") "
+          + "it left running: \(shown.joined(separator: ", "))\(left.count > 5 ? " …" : ""), until \(left.count == 1 ? "it ends" : "they end") "
+          + "(as strace -f does); Ctrl-C ends \(left.count == 1 ? "it" : "them")")
+    }
     if failureFD >= 0 {
       var failure = cpt_spawn_failure()
       if cpt_spawn_read_failure(failureFD, &failure) == 1, let stage = SpawnFailure.Stage(rawValue: failure.stage) {
@@ -373,6 +384,13 @@ public final class Tracer {
     let number = Int32(truncatingIfNeeded: info.nr)
     let name = SyscallDecoder.name(of: number, in: architecture)
     let args = withUnsafeBytes(of: info.args) { Array($0.bindMemory(to: UInt64.self)) }
+    if architecture != thread.architecture {
+      // A 64-bit task calling through int 0x80, or back (strace: `[ Process PID=N runs in 32 bit mode. ]`).
+      thread.architecture = architecture
+      if !thread.beforeFirstExec {
+        sink(TraceEvent(tid: thread.tid, tgid: thread.tgid, time: time, body: .personality(architecture)))
+      }
+    }
     // Attached, every call stops; report what the fast path's filter would have stopped at.
     if attaching, options.mode != .allSyscalls, !SeccompFilter.traces(name: name, args: args, allFutex: options.allFutex) {
       return
@@ -497,6 +515,17 @@ public final class Tracer {
     }
   }
 
+  /// The task's context switches, read at its exit stop, less the ones its ptrace stops account for.
+  static func cost(of thread: ThreadState) -> TaskCost? {
+    // Read at every task's end: bytes, not Strings (a String split of the whole file was a sixth of the
+    // tracer's time on a thread-churning program).
+    let counts = ProcFiles.statusNumbers(
+      ["voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"], path: "/proc/\(thread.tgid)/task/\(thread.tid)/status")
+    guard let voluntary = counts[0], let involuntary = counts[1] else { return nil }
+    return TaskCost(
+      stops: thread.stops, voluntarySwitches: max(0, voluntary - thread.stops), involuntarySwitches: involuntary)
+  }
+
   static func result(rval: Int64, isError: Bool) -> SyscallResult {
     guard isError else { return .success(rval) }
     let code = Int32(truncatingIfNeeded: -rval)
@@ -575,6 +604,8 @@ final class ThreadState {
   var stops = 0
   /// Its `exit`/`exit_group` was reported (at the entry, or synthesised at PTRACE_EVENT_EXIT).
   var exitReported = false
+  /// The ABI of its last syscall: a change is reported as a personality event.
+  var architecture = Architecture.x86_64
 
   init(tid: Int32, tgid: Int32) {
     self.tid = tid

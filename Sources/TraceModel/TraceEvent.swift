@@ -93,6 +93,8 @@ public struct TraceEvent: Hashable, Sendable {
     case personality(Architecture)
     /// A message of the tracer itself, kept for the record (`strace: …`).
     case tracerMessage(String)
+    /// What tracing cost the task, read at its exit stop (live traces only; comes right before its end).
+    case cost(TaskCost)
   }
 
   /// Where in an input an event was read.

@@ -6,7 +6,7 @@ struct ThreadTrace: ParsableCommand {
     commandName: "threadtrace",
     abstract: "Show what the Linux kernel does when a program makes threads and processes, in plain language.",
     version: ToolVersion.string,
-    subcommands: [Explain.self, Trace.self]
+    subcommands: [Explain.self, Trace.self, Diff.self]
   )
 }
 

@@ -43,6 +43,24 @@ struct RenderingTests {
     #expect(EventText().line(unread).hasSuffix("mprotect(0)"))
   }
 
+  @Test func costSummaryCountsStopsAndSwitches() throws {
+    let lifecycle = Lifecycle()
+    func at(_ microseconds: Int64) -> TraceTime { TraceTime(microseconds: microseconds) }
+    lifecycle.apply(TraceEvent(tid: 10, tgid: 10, time: at(1_000), body: .syscall(SyscallEvent(name: "getpid", result: .success(10)))))
+    lifecycle.apply(TraceEvent(tid: 11, tgid: 11, time: at(2_000), body: .syscall(SyscallEvent(name: "getpid", result: .success(11)))))
+    lifecycle.apply(TraceEvent(tid: 11, tgid: 11, time: at(2_500), body: .cost(TaskCost(stops: 4, voluntarySwitches: 1, involuntarySwitches: 2))))
+    lifecycle.apply(TraceEvent(tid: 10, tgid: 10, time: at(1_501_000), body: .cost(TaskCost(stops: 9, voluntarySwitches: 0, involuntarySwitches: 0))))
+    lifecycle.finish()
+    #expect(
+      CostText().render(lifecycle.records) == """
+        Tracing cost: 13 ptrace stops over 2 tasks (6.5 each); besides them, 1 voluntary and 2 involuntary context switches
+          10: 9 stops, 0 voluntary / 0 involuntary switches, lived 1.5 s
+          11: 4 stops, 1 voluntary / 2 involuntary switches, lived 500 µs
+
+        """)
+    #expect(CostText().render(Lifecycle().records) == nil)
+  }
+
   @Test func jsonSummaryIsValidJSONAndEscapesEverything() throws {
     let lifecycle = Lifecycle()
     for event in try StraceSnippet.events("""

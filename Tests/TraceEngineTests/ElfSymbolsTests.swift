@@ -16,14 +16,7 @@ struct ElfSymbolsTests {
   /// `creator_stacks.c` built with `cc -g`, and a stripped copy (`-s`: no `.symtab`).
   static func binaries() throws -> (full: String, stripped: String) {
     let full = try StackTests.program()
-    let stripped = Live.workDirectory.appendingPathComponent("creator_stacks-stripped").path
-    if !FileManager.default.isExecutableFile(atPath: stripped) {
-      let compile = try Live.run(
-        "/usr/bin/env",
-        ["cc", "-std=c11", "-O1", "-pthread", "-s", "-o", stripped, Fixtures.path("programs/creator_stacks.c")],
-        timeout: 60)
-      guard compile.status == 0 else { throw LiveError.compile("creator_stacks (stripped)", compile.stderr) }
-    }
+    let stripped = try Live.program("creator_stacks", flags: ["-s"])
     return (full, stripped)
   }
 

@@ -92,6 +92,7 @@ import TraceModel
     TraceEvent(tid: 3, body: .execTookOver(formerTID: 7)),
     TraceEvent(tid: 3, body: .attached),
     TraceEvent(tid: 3, body: .detached),
+    TraceEvent(tid: 3, tgid: 2, body: .cost(TaskCost(stops: 7, voluntarySwitches: 2, involuntarySwitches: 0))),
     TraceEvent(tid: 3, body: .personality(.i386)),
     TraceEvent(tid: 3, body: .personality(.x86_64)),
     TraceEvent(tid: 0, body: .tracerMessage("strace: Process 5 attached\u{1b}")),

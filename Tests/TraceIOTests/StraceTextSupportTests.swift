@@ -83,6 +83,7 @@ enum StraceTest {
     case .execTookOver(let former): text += "+++ exec took over from \(former)"
     case .attached: text += "attached"
     case .detached: text += "detached"
+    case .cost(let cost): text += "cost \(cost.stops) stops"
     case .personality(let architecture): text += "personality \(architecture.rawValue)"
     case .tracerMessage(let message): text += "strace: \(message)"
     }

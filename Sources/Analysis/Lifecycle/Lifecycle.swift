@@ -176,6 +176,8 @@ public final class Lifecycle {
       end(task, .killed(signal: signal, coreDumped: coreDumped), notes: &notes)
     case .execTookOver(let formerTID):
       takeOver(leader: task, formerTID: formerTID, notes: &notes)
+    case .cost(let cost):
+      update(task) { $0.cost = cost }
     case .signal, .groupStop, .attached, .detached, .personality, .tracerMessage:
       break
     }

@@ -49,6 +49,8 @@ public struct TaskRecord: Hashable, Sendable {
   /// It was the last task of its thread group to end: the process ended with it.
   public var endedThreadGroup = false
   public var syscallCount = 0
+  /// What tracing cost it, from a live trace (`TraceEvent.Body.cost`).
+  public var cost: TaskCost?
   public var firstSeen: TraceTime?
   public var lastSeen: TraceTime?
   /// The runtime whose thread-creation pattern made this task, with the evidence.

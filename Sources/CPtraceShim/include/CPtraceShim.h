@@ -150,6 +150,10 @@ int cpt_spawn_read_failure(int failure_fd, cpt_spawn_failure *_Nonnull failure);
 /// memfd_create(name, MFD_CLOEXEC) (needs _GNU_SOURCE, so Glibc does not show it to Swift): fd or -errno.
 int cpt_memfd(const char *_Nonnull name);
 
+/// Whether `path` carries file capabilities (the `security.capability` extended attribute): 1, 0, or -errno.
+/// <sys/xattr.h> is not part of Swift's Glibc module.
+int cpt_has_file_capabilities(const char *_Nonnull path);
+
 // MARK: unwinding (unwind.c)
 
 /// libunwind-ptrace's accessors (an `unw_accessors_t *` for `unw_create_addr_space`) with `access_reg` and

@@ -59,6 +59,12 @@ struct JSONLinesDecoder {
         throw DecodeProblem("missing field \"arch\"")
       }
       body = .personality(architecture)
+    case "cost":
+      body = .cost(
+        TaskCost(
+          stops: Int(try requiredInt32("stops", of: object)),
+          voluntarySwitches: Int(try requiredInt32("voluntary_switches", of: object)),
+          involuntarySwitches: Int(try requiredInt32("involuntary_switches", of: object))))
     case "message":
       guard let text = try optionalString("text", of: object) else { throw DecodeProblem("missing field \"text\"") }
       body = .tracerMessage(text)

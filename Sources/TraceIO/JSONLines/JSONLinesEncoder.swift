@@ -85,6 +85,7 @@ final class JSONLinesEncoder {
     case .detached: buffer.append("\"detached\"")
     case .personality: buffer.append("\"personality\"")
     case .tracerMessage: buffer.append("\"message\"")
+    case .cost: buffer.append("\"cost\"")
     }
     buffer.append(",\"tid\":")
     buffer.appendDecimal(Int64(event.tid))
@@ -133,6 +134,13 @@ final class JSONLinesEncoder {
     case .tracerMessage(let text):
       buffer.append(",\"text\":")
       appendString(text)
+    case .cost(let cost):
+      buffer.append(",\"stops\":")
+      buffer.appendDecimal(Int64(cost.stops))
+      buffer.append(",\"voluntary_switches\":")
+      buffer.appendDecimal(Int64(cost.voluntarySwitches))
+      buffer.append(",\"involuntary_switches\":")
+      buffer.appendDecimal(Int64(cost.involuntarySwitches))
     }
     buffer.append("}\n")
   }

@@ -18,17 +18,23 @@ extension ThreadTrace {
         task with how it was made, its stack and guard, what it shares, its name, how it ended and who joined it.
 
         FILE may be `-` for standard input, an strace -ff directory, the -ff prefix, or several -ff files.
+
+        --format chrome -o timeline.json writes a Chrome trace-event timeline instead (open it in \
+        ui.perfetto.dev or chrome://tracing; docs/timeline.md).
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-      case text, json
+      case text, json, chrome
     }
 
     @ArgumentParser.Argument(help: "The trace file(s), or - for standard input.")
     var files: [String]
 
-    @Option(help: "Output format: the annotated text, or the JSON summary (threadtrace.summary/1).")
+    @Option(help: "Output format: the annotated text, the JSON summary (threadtrace.summary/1), or a Chrome trace-event timeline.")
     var format: Format = .text
+
+    @Option(name: .short, help: ArgumentHelp("With --format chrome: write the timeline to FILE (default: standard output).", valueName: "file"))
+    var output: String?
 
     @Flag(name: .customLong("lifecycle-only"), help: "Show only the events of the thread story (creation, stacks, registration, names, joins, exits).")
     var lifecycleOnly = false
@@ -55,6 +61,7 @@ extension ThreadTrace {
 
     func validate() throws {
       if summaryOnly && noSummary { throw ValidationError("--summary-only and --no-summary exclude each other") }
+      if output != nil && format != .chrome { throw ValidationError("-o writes a timeline: use it with --format chrome") }
     }
 
     func run() throws {
@@ -68,6 +75,10 @@ extension ThreadTrace {
         throw ExitCode(2)
       }
 
+      if format == .chrome {
+        try Timeline.write(from: reader, to: output)
+        return
+      }
       let output = FileOutput(fd: 1)
       let story = StoryOutput(
         text: output, palette: Palette(enabled: format == .text && color.enabled(for: 1)), xlat: xlat.style,
@@ -102,6 +113,8 @@ extension ThreadTrace {
         story.writeJSONSummary(source: source, to: output)
       case .text:
         if !noSummary { story.writeTextSummary(afterEvents: showEvents, foldAlike: !fullTree, stories: stories) }
+      case .chrome:
+        break  // written above
       }
       output.flush()
       if let failure = output.failure, failure != EPIPE {

@@ -33,6 +33,11 @@ extension ThreadTrace {
     @Option(name: .customLong("output-text"), help: "Write the annotated events to FILE instead of standard error.")
     var outputText: String?
 
+    @Option(
+      name: .customLong("timeline"),
+      help: ArgumentHelp("Also write a Chrome trace-event timeline to FILE (ui.perfetto.dev opens it).", valueName: "file"))
+    var timeline: String?
+
     @Option(name: .customLong("summary"), help: "The summary at the end: text, json (threadtrace.summary/1) or none.")
     var summary: SummaryFormat = .text
 
@@ -106,18 +111,29 @@ extension ThreadTrace {
           throw ExitCode(2)
         }
       }
+      var timelineWriter: Timeline?
+      if let timeline {
+        do {
+          timelineWriter = try Timeline(path: timeline, timeIsEntry: false)
+        } catch {
+          throw ExitCode(2)
+        }
+      }
       InterruptSignals.install()
       let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
       let attaching = !attach.isEmpty
-      if !attaching, let warning = Self.setuidWarning(command[0], fast: !allSyscalls) { Diagnostics.warning(warning) }
       let tracer = attaching ? Tracer(attachingTo: attach, options: options) : Tracer(command: command, options: options)
       if stacks { tracer.stacks = StackCollector(depth: stackDepth ?? StackCollector.defaultDepth) }
+      tracer.notice = { Diagnostics.say("threadtrace: " + TerminalSafe.escape($0)) }
       let startTime = Self.now()
       var tracedCommand = command
       if attaching {
         try attachOrExplain(tracer)
         tracedCommand = AttachCheck.command(of: attach[0]).map { $0.split(separator: " ").map(String.init) } ?? []
       } else {
+        if let warning = PrivilegeCheck.warning(for: command[0]) {
+          Diagnostics.warning(TerminalSafe.escape(warning))
+        }
         do {
           try tracer.start()
         } catch {
@@ -155,20 +171,10 @@ extension ThreadTrace {
       let outcome: TraceOutcome
       do {
         // Output is flushed whenever the tracees run and no stop waits: live, without a write per event.
-        // When the command has ended but tasks it started live on (a daemon, `cmd &`), trace follows them to
-        // their end as strace -f does: say so once, so a wait for a background child is never silent (T24).
-        var notedLeftRunning = false
-        outcome = try tracer.run(idle: {
-          text.flush()
-          if !attaching, !notedLeftRunning, tracer.launchedProcessEnded, tracer.tracedTaskCount > 0 {
-            notedLeftRunning = true
-            Diagnostics.say(
-              "threadtrace: \(TerminalSafe.escape(command[0])) has ended; \(tracer.tracedTaskCount) task(s) it started "
-                + "are still running: tracing them to their end, as strace -f does (Ctrl-C kills them)")
-          }
-        }) { event in
+        outcome = try tracer.run(idle: { text.flush() }) { event in
           if let writer { record { () throws(TraceWriteError) in try writer.write(event) } }
           story.take(event, show: showEvents)
+          timelineWriter?.take(event)
         }
       } catch {
         text.flush()
@@ -176,6 +182,7 @@ extension ThreadTrace {
         throw ExitCode(1)
       }
       story.lifecycle.finish()
+      let timelineWritten = timelineWriter?.finish() ?? true
       // The last events before the closing messages, which go straight to standard error.
       text.flush()
       let interrupted = outcome.interruptedBy != nil
@@ -218,7 +225,7 @@ extension ThreadTrace {
       // An incomplete trace file is a failure of ours even when the command succeeded (hard-cases rule 11).
       // Attached, the processes are not ours: their exit codes are not threadtrace's (as with strace -p).
       let exitCode = attaching ? 0 : outcome.exitCode
-      if (traceFailure != nil || text.failure != nil) && exitCode == 0 { throw ExitCode(3) }
+      if (traceFailure != nil || text.failure != nil || !timelineWritten) && exitCode == 0 { throw ExitCode(3) }
       if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
@@ -251,29 +258,6 @@ extension ThreadTrace {
       Diagnostics.say(
         "threadtrace: attached to \(described.joined(separator: ", ")). A running process cannot be given the seccomp "
           + "filter, so every one of its syscalls stops (slower than a launched trace); Ctrl-C detaches.")
-    }
-
-    /// A warning when `command` is set-user-ID or set-group-ID: traced, it runs without those privileges. The
-    /// kernel drops them at exec when the tracer lacks CAP_SYS_PTRACE, and always under NO_NEW_PRIVS, which the
-    /// fast path sets to install its filter (hard-cases §1.12; strace does not warn). Said before anything runs.
-    static func setuidWarning(_ command: String, fast: Bool) -> String? {
-      var candidates = [command]
-      if !command.contains("/") {
-        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
-        candidates = path.split(separator: ":").map { "\($0)/\(command)" }
-      }
-      for candidate in candidates {
-        var info = stat()
-        guard stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 else {
-          continue
-        }
-        guard info.st_mode & (S_ISUID | S_ISGID) != 0 else { return nil }
-        guard fast || geteuid() != 0 else { return nil }  // root has CAP_SYS_PTRACE: the bit works
-        let why = fast ? "the fast path sets NO_NEW_PRIVS" : "the kernel ignores the bit for a traced program"
-        return "\(TerminalSafe.escape(candidate)) is set-user-ID/set-group-ID: traced, it runs without those "
-          + "privileges (\(why); --all-syscalls as root keeps them)"
-      }
-      return nil
     }
 
     static func now() -> TraceTime {

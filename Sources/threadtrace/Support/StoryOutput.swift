@@ -31,7 +31,9 @@ final class StoryOutput {
   /// thread story).
   func take(_ event: TraceEvent, show: Bool, lifecycleOnly: Bool = false) {
     let notes = lifecycle.apply(event)
+    // A task's cost is for the summary; in the stream it would be a line per task saying little.
     guard show else { return }
+    if case .cost = event.body { return }
     let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
     guard !lifecycleOnly || !annotations.isEmpty || !notes.isEmpty || Self.isLifecycleEvent(event) else { return }
     text.writeLine(eventText.line(event))
@@ -42,6 +44,7 @@ final class StoryOutput {
   func writeTextSummary(afterEvents: Bool, foldAlike: Bool, stories: Bool?) {
     if afterEvents { text.writeLine("") }
     text.write(SummaryText(palette: palette, foldAlike: foldAlike).render(lifecycle))
+    if let cost = CostText(palette: palette).render(lifecycle.records) { text.write(cost) }
     guard stories ?? (lifecycle.counts.tasks <= Self.storiesByDefaultUpTo) else { return }
     text.writeLine("")
     for record in lifecycle.records {
@@ -57,7 +60,7 @@ final class StoryOutput {
     switch event.body {
     case .syscall: return false
     case .exited, .killed, .execTookOver, .signal, .groupStop: return true
-    case .attached, .detached, .personality, .tracerMessage: return false
+    case .attached, .detached, .personality, .tracerMessage, .cost: return false
     }
   }
 

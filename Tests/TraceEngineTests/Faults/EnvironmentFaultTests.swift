@@ -32,7 +32,7 @@ extension Faults {
       let traceFile = directory.appendingPathComponent("trace.jsonl").path
       let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
       let untraced = try Live.run(Self.setpriv!, asNobody + [binary], timeout: 20)
-      #expect(untraced.stdout.contains("uid=65534 euid=0"), "the setuid bit works untraced: \(untraced.stdout)")
+      #expect(untraced.stdout.contains("uid=65534 euid=0 "), "the setuid bit works untraced: \(untraced.stdout)")
       let run = try Live.run(
         Self.setpriv!,
         asNobody + [Live.threadtrace.path, "trace", "--summary", "none", "--color", "never", "-o", traceFile] + options
@@ -42,10 +42,23 @@ extension Faults {
       traced.traceFile = traceFile
       Fault.finish(traced)
       #expect(run.status == 0)
-      #expect(run.stdout.contains("uid=65534 euid=65534"))
+      #expect(run.stdout.contains("uid=65534 euid=65534 "))
       // The warning is the first thing said, before any event.
       let first = run.stderr.split(separator: "\n").first.map(String.init) ?? ""
       #expect(first.contains("warning") && first.contains("set-user-ID"), "first line: \(first)")
+    }
+
+    @Test("T15 the fast path runs the command with NO_NEW_PRIVS; --all-syscalls and an untraced run do not")
+    func t15NoNewPrivs() throws {
+      let program = try Live.program("fault_print_ids")
+      let untraced = try Live.run(program, [], timeout: 20)
+      #expect(untraced.stdout.contains("no_new_privs=0"))
+      let fast = try Live.trace([program], options: ["--summary", "none"])
+      Fault.finish(fast)
+      #expect(fast.stdout.contains("no_new_privs=1"))
+      let all = try Live.trace([program], options: ["--all-syscalls", "--summary", "none"])
+      Fault.finish(all)
+      #expect(all.stdout.contains("no_new_privs=0"))
     }
 
     @Test(

@@ -85,7 +85,7 @@ extension Faults {
       let records = Fault.finish(run, marker: marker)
       #expect(run.status == 0)
       #expect(elapsed >= 1, "the tracer ended before the background child")
-      #expect(run.stderr.contains("still running"), "no note about the processes left running")
+      #expect(run.stderr.contains("still following the process it left running"), "no note about the child left running")
       // Both processes are in the trace, each with its end.
       let ended = Set(Fault.records(records, type: "exited").compactMap { $0["tid"] as? Int })
       #expect(ended.count >= 2)

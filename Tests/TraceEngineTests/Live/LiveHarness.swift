@@ -67,16 +67,19 @@ enum Live {
     return nil
   }()
 
-  /// Compiles `fixtures/programs/NAME.c` with `cc -O1 -pthread` (once per test process and name).
-  static func program(_ name: String) throws -> String {
-    let output = workDirectory.appendingPathComponent(name).path
+  /// Compiles `fixtures/programs/NAME.c` with `cc -O1 -pthread` and `flags` (once per test process, name and
+  /// flags). The binary is written under a temporary name and renamed into place: a test of another suite,
+  /// running in parallel, must never exec a file the compiler still has open for writing (ETXTBSY, exit 126).
+  static func program(_ name: String, flags: [String] = []) throws -> String {
+    let output = workDirectory.appendingPathComponent(name + flags.joined()).path
     lock.lock()
     defer { lock.unlock() }
     if FileManager.default.isExecutableFile(atPath: output) { return output }
+    let partial = output + ".partial"
     let compile = try run(
-      "/usr/bin/env", ["cc", "-std=c11", "-O1", "-pthread", "-o", output, Fixtures.path("programs/\(name).c")],
+      "/usr/bin/env", ["cc", "-std=c11", "-O1", "-pthread"] + flags + ["-o", partial, Fixtures.path("programs/\(name).c")],
       timeout: 60)
-    guard compile.status == 0 else { throw LiveError.compile(name, compile.stderr) }
+    guard compile.status == 0, rename(partial, output) == 0 else { throw LiveError.compile(name, compile.stderr) }
     return output
   }
 

@@ -235,5 +235,45 @@ extension LiveTraceTests {
     #expect(shown.count == 5 && shown.allSatisfy { $0.hasSuffix(", 24)") }, "\(shown)")
     let summary = try Live.summary(of: run.traceFile)
     #expect(summary.threadTasks.allSatisfy { $0.exitCode == 0 })
+    // Each task's cost, read at its exit stop: a glibc thread stops at least at its start, its registrations
+    // and its exit.
+    let costs = lines.filter { $0.contains("\"type\":\"cost\"") }
+    #expect(costs.count == 5)
+    #expect(run.stderr.contains("Tracing cost: "))
+  }
+}
+
+extension LiveTraceTests {
+  /// int 0x80 from a 64-bit program: the i386 calls are decoded as i386 (so a compat clone is a process creation,
+  /// not a misnamed call), the ABI switches are reported, and the child's compat `exit` (nr 1) is read at its
+  /// exit stop although the filter lets `exit` through.
+  @Test func compatCallsAreDecodedInTheirABI() throws {
+    let run = try Live.trace([try Live.program("compat_int80")])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("[ runs in 32 bit mode ]"))
+    #expect(run.stderr.contains("[ runs in 64 bit mode ]"))
+    let child = try #require(run.oracle("waited").first?["child_pid"])
+    #expect(run.stderr.contains(" \(child) exit(5) = ?"), "\(run.stderr)")
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.processes == 1)
+    let lines = try String(contentsOfFile: run.traceFile, encoding: .utf8).split(separator: "\n")
+    #expect(lines.contains { $0.contains("\"type\":\"personality\"") && $0.contains("\"arch\":\"i386\"") })
+  }
+}
+
+extension LiveTraceTests {
+  /// Hard-cases T24: a command that leaves a background process. threadtrace follows it until it ends, as
+  /// strace -f does, and says so rather than waiting silently; the exit code stays the command's.
+  @Test func backgroundProcessesAreFollowedAndSaidSo() throws {
+    let started = Date()
+    let run = try Live.trace(["/bin/sh", "-c", "sleep 0.4 & exit 3"], options: ["--quiet"])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 3)
+    #expect(run.stderr.contains("threadtrace: /bin/sh ended; still following the process it left running: "))
+    #expect(run.stderr.contains("(as strace -f does); Ctrl-C ends it"))
+    #expect(Date().timeIntervalSince(started) >= 0.4)
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.processes == 1 && summary.execs >= 2)
   }
 }

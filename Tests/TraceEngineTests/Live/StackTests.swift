@@ -33,13 +33,7 @@ struct StackTests {
 
   /// The fixture, built with `cc -g` (once per test process).
   static func program() throws -> String {
-    let output = Live.workDirectory.appendingPathComponent("creator_stacks-g").path
-    if FileManager.default.isExecutableFile(atPath: output) { return output }
-    let compile = try Live.run(
-      "/usr/bin/env", ["cc", "-std=c11", "-g", "-O1", "-pthread", "-o", output, Fixtures.path("programs/creator_stacks.c")],
-      timeout: 60)
-    guard compile.status == 0 else { throw LiveError.compile("creator_stacks", compile.stderr) }
-    return output
+    try Live.program("creator_stacks", flags: ["-g"])
   }
 
   /// Each syscall event named `name` in the trace file, as its stack (nil: the event has none).
@@ -127,14 +121,7 @@ struct StackTests {
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setarch")))
   func afterAnExecTheNewProgramIsNamed() throws {
     let first = try Self.program()
-    let second = Live.workDirectory.appendingPathComponent("creator_stacks-after-exec").path
-    if !FileManager.default.isExecutableFile(atPath: second) {
-      let compile = try Live.run(
-        "/usr/bin/env",
-        ["cc", "-std=c11", "-O1", "-pthread", "-DAFTER_EXEC", "-o", second, Fixtures.path("programs/creator_stacks.c")],
-        timeout: 60)
-      guard compile.status == 0 else { throw LiveError.compile("creator_stacks -DAFTER_EXEC", compile.stderr) }
-    }
+    let second = try Live.program("creator_stacks", flags: ["-DAFTER_EXEC"])
     let run = try Live.trace(["/usr/bin/setarch", "-R", first, "exec", second], options: ["--stacks"])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")

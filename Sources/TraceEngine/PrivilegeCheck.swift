@@ -1,0 +1,33 @@
+import CPtraceShim
+import Glibc
+
+/// What tracing does to a program that gains privileges at exec (hard-cases §1.12): the kernel runs a
+/// set-user-ID, set-group-ID or file-capability program traced by a tracer without CAP_SYS_PTRACE *without*
+/// those privileges, and says nothing. threadtrace says it, before the program starts.
+public enum PrivilegeCheck {
+  /// A warning for `command`, or nil when it gains nothing at exec or threadtrace may trace it with its
+  /// privileges (it has CAP_SYS_PTRACE).
+  public static func warning(for command: String, hasSysPtrace: Bool = AttachCheck.hasSysPtrace()) -> String? {
+    guard !hasSysPtrace, let path = resolve(command) else { return nil }
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    var gains: [String] = []
+    if info.st_mode & S_ISUID != 0 { gains.append("set-user-ID (runs as uid \(info.st_uid))") }
+    if info.st_mode & S_ISGID != 0 { gains.append("set-group-ID (runs as gid \(info.st_gid))") }
+    if cpt_has_file_capabilities(path) == 1 { gains.append("given file capabilities") }
+    guard !gains.isEmpty else { return nil }
+    return "\(path) is \(gains.joined(separator: " and ")): traced by threadtrace without CAP_SYS_PTRACE it runs "
+      + "without those privileges (the kernel drops them at exec under ptrace), so it may fail or behave differently"
+  }
+
+  /// Where `execvp` would find `command`: as given when it has a slash, else the first executable in PATH.
+  static func resolve(_ command: String) -> String? {
+    if command.contains("/") { return command }
+    let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+    for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
+      let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + command
+      if access(candidate, X_OK) == 0 { return candidate }
+    }
+    return nil
+  }
+}
