@@ -398,6 +398,12 @@ public final class Tracer {
     let arguments = SyscallDecoder.entry(
       name: name, architecture: architecture, args: args, memory: LiveMemory(tid: thread.tid))
     var event = SyscallEvent(name: name, number: number, architecture: architecture, arguments: arguments)
+    if name == "restart_syscall", let original = thread.restartableCall {
+      // The kernel resumes a call cut short with ERESTART_RESTARTBLOCK (nanosleep, poll, futex …) through
+      // restart_syscall, which has no arguments of its own: say which call it continues, in strace's words, so
+      // it reads like a logged `restart_syscall(<... resuming interrupted clock_nanosleep ...>)` (T10).
+      event.arguments = [Argument(.text("<... resuming interrupted \(original) ...>"))]
+    }
     if let stacks, architecture == .x86_64, StackCollector.records(name) {
       event.stack = stacks.capture(tid: thread.tid, tgid: thread.tgid, instructionPointer: info.instruction_pointer)
     }
@@ -471,6 +477,11 @@ public final class Tracer {
     var result = result
     if let created = pending.createdTID, case .success(let value, _) = result, value > 0, value != Int64(created) {
       result = .success(Int64(created))
+    }
+    if case .interrupted(errno: 516) = result {  // ERESTART_RESTARTBLOCK: restart_syscall will continue it
+      if event.name != "restart_syscall" { thread.restartableCall = event.name }
+    } else if event.name == "restart_syscall" {
+      thread.restartableCall = nil
     }
     event.result = result
     event.arguments = SyscallDecoder.exit(
@@ -604,6 +615,8 @@ final class ThreadState {
   var stops = 0
   /// Its `exit`/`exit_group` was reported (at the entry, or synthesised at PTRACE_EVENT_EXIT).
   var exitReported = false
+  /// The call last cut short with ERESTART_RESTARTBLOCK: what a following restart_syscall continues.
+  var restartableCall: String?
   /// The ABI of its last syscall: a change is reported as a personality event.
   var architecture = Architecture.x86_64
 

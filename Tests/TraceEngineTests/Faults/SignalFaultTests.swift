@@ -91,9 +91,13 @@ extension Faults {
       #expect(restarted.contains { $0["name"] as? String == "read" && $0["errno_name"] as? String == "ERESTARTSYS" })
       #expect(restarted.contains { $0["errno_name"] as? String == "ERESTART_RESTARTBLOCK" })
       #expect(run.stderr.contains("= ? ERESTARTSYS (To be restarted if SA_RESTART is set)"))
-      withKnownIssue("restart_syscall is recorded under its own name, not mapped to the call it restarts") {
-        #expect(run.stderr.contains("resuming interrupted clock_nanosleep"))
-      }
+      // restart_syscall says which call it continues (the original, also when a restart is itself interrupted).
+      #expect(run.stderr.contains("restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0"))
+      #expect(!run.stderr.contains("resuming interrupted restart_syscall"))
+      #expect(calls.contains {
+        $0["name"] as? String == "restart_syscall" && ($0["args"] as? [[String: Any]])?.first?["text"] as? String
+          == "<... resuming interrupted clock_nanosleep ...>"
+      })
     }
 
     @Test("T21 i386 calls through int 0x80 in a 64-bit process are decoded as i386: its clone is seen")
