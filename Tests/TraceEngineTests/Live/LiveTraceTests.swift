@@ -277,3 +277,22 @@ extension LiveTraceTests {
     #expect(summary.processes == 1 && summary.execs >= 2)
   }
 }
+
+extension LiveTraceTests {
+  /// `-e`/`--syscalls` chooses the calls the filter stops at; threads are still followed and attributed.
+  @Test func aChosenSetOfSyscalls() throws {
+    let program = try Live.program("default_threads")
+    let run = try Live.trace([program], options: ["-e", "trace=clone3,getpid"])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("clone3({flags=CLONE_VM"))
+    #expect(!run.stderr.contains("mmap(") && !run.stderr.contains("set_robust_list("))
+    #expect(try Live.summary(of: run.traceFile).threads == 4)
+    // PATH is searched by the tracer, so the command's one execve is the only one traced.
+    let path = try Live.trace(["true"], options: ["-e", "%process"])
+    Live.expectClean(path)
+    #expect(path.stderr.components(separatedBy: "execve(").count - 1 == 1, "\(path.stderr)")
+    let misspelt = try Live.run(Live.threadtrace.path, ["trace", "-e", "clone3,clon", "--", program], timeout: 10)
+    #expect(misspelt.status != 0 && misspelt.stderr.contains("unknown syscall \"clon\" in --syscalls"))
+  }
+}
