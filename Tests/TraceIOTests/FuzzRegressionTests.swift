@@ -10,7 +10,8 @@ import TraceModel
 #endif
 
 /// Inputs the fuzzers (fuzz/, `scripts/fuzz`) found, each read exactly as the fuzzer reads it: the first byte
-/// picks the line source's chunk size, the rest is the file (hard-cases §4 T26).
+/// picks the line source's chunk size, the rest is the file. Plus a replay of the committed fuzz corpora, so a
+/// reader change that brings a crash back fails here, without libFuzzer (hard-cases §4 T26).
 @Suite struct FuzzRegressionTests {
   /// The fuzzer's way in (fuzz/Sources/FuzzSupport/FuzzInput.swift): a file descriptor read in chunks of
   /// `8 << (first byte & 7)` bytes, lines of at most 64 KiB.
@@ -78,6 +79,18 @@ import TraceModel
         continue
       }
       #expect(call.architecture == .i386, "after \(before) tasks the switch to i386 was lost")
+    }
+  }
+
+  /// Every input of the committed corpora reads to its end without a crash, through both readers.
+  @Test(arguments: ["strace", "jsonl"])
+  func committedCorpusReplays(_ target: String) throws {
+    let directory = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("fuzz/corpus/\(target)")
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    #expect(!files.isEmpty, "no corpus at \(directory.path)")
+    for file in files.sorted() {
+      let data = try Data(contentsOf: directory.appendingPathComponent(file))
+      _ = try Self.replay(Array(data), json: target == "jsonl")
     }
   }
 
