@@ -218,6 +218,8 @@ struct Summary {
     var stops: Int?
     /// The function names of `creator_stack` (traces made with --stacks).
     var creatorFunctions: [String]?
+    var cloneFlags: [String] = []
+    var createdBy: String?
   }
 
   var threads: Int
@@ -240,7 +242,8 @@ struct Summary {
         tid: Int32(task["tid"] as? Int ?? 0), kind: task["kind"] as? String ?? "", stackSize: stack?["size"] as? Int,
         guardSize: stack?["guard_size"] as? Int, name: task["name"] as? String, exitCode: exit?["code"] as? Int,
         stops: (task["cost"] as? [String: Any])?["stops"] as? Int,
-        creatorFunctions: (task["creator_stack"] as? [[String: Any]])?.map { $0["function"] as? String ?? "?" })
+        creatorFunctions: (task["creator_stack"] as? [[String: Any]])?.map { $0["function"] as? String ?? "?" },
+        cloneFlags: task["clone_flags"] as? [String] ?? [], createdBy: task["created_by"] as? String)
     }
   }
 
