@@ -366,7 +366,10 @@ public final class Tracer {
     // Hard-cases T24: the command is done but left processes behind (`cmd &`, a daemon). Following them until
     // they end is strace -f's behaviour; detaching is not an option in fast mode (their filter would make every
     // traced call fail with ENOSYS). Never wait silently: say who is still followed.
-    let left = Set(threads.values.filter { !$0.killed }.map(\.tgid)).sorted()
+    // Its own threads are going with it (exit_group), even if their ends are reported after the leader's.
+    // Its own threads are going with it (exit_group), even if the tracer still holds state for them (a Go
+    // program's last clone, whose child the exit_group took before its first stop).
+    let left = Set(threads.values.filter { !$0.killed && $0.tgid != thread.tgid }.map(\.tgid)).sorted()
     if !left.isEmpty, !killing {
       let shown = left.prefix(5).map { tgid in
         "\(tgid)" + (AttachCheck.command(of: tgid).map { " (\(String($0.prefix(40))))" } ?? "")
