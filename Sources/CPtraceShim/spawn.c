@@ -83,9 +83,13 @@ int cpt_spawn(const char *file, char *const *argv, const void *filter, unsigned 
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (filter != NULL && filter_length > 0) {
       struct sock_fprog program = {.len = filter_length, .filter = (struct sock_filter *)filter};
-      // Needed to install a filter without CAP_SYS_ADMIN; a setuid target then runs without its privileges.
-      if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) report_and_exit(failure[1], 1, errno);
-      if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == -1) report_and_exit(failure[1], 1, errno);
+      // With CAP_SYS_ADMIN the filter goes in as it is, and a set-user-ID program keeps its privileges at exec.
+      // Without it the kernel asks for NO_NEW_PRIVS first (EACCES), under which exec grants no privileges.
+      if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == -1) {
+        if (errno != EACCES) report_and_exit(failure[1], 1, errno);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) report_and_exit(failure[1], 1, errno);
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == -1) report_and_exit(failure[1], 1, errno);
+      }
     }
     execvp(file, argv);
     report_and_exit(failure[1], 2, errno);

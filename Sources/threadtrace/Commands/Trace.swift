@@ -142,7 +142,7 @@ extension ThreadTrace {
         try attachOrExplain(tracer)
         tracedCommand = AttachCheck.command(of: attach[0]).map { $0.split(separator: " ").map(String.init) } ?? []
       } else {
-        if let warning = PrivilegeCheck.warning(for: command[0]) {
+        if let warning = PrivilegeCheck.warning(for: command[0], fastPath: !allSyscalls) {
           Diagnostics.warning(TerminalSafe.escape(warning))
         }
         do {

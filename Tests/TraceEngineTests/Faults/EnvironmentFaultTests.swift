@@ -48,14 +48,23 @@ extension Faults {
       #expect(first.contains("warning") && first.contains("set-user-ID"), "first line: \(first)")
     }
 
-    @Test("T15 the fast path runs the command with NO_NEW_PRIVS; --all-syscalls and an untraced run do not")
+    @Test(
+      "T15 the fast path sets NO_NEW_PRIVS only without CAP_SYS_ADMIN; --all-syscalls and an untraced run never",
+      .enabled(if: canDropToNobody, "needs root and setpriv (to run without CAP_SYS_ADMIN)"))
     func t15NoNewPrivs() throws {
       let program = try Live.program("fault_print_ids")
       let untraced = try Live.run(program, [], timeout: 20)
       #expect(untraced.stdout.contains("no_new_privs=0"))
+      // Root installs the filter as it is: a setuid program would keep its privileges.
       let fast = try Live.trace([program], options: ["--summary", "none"])
       Fault.finish(fast)
-      #expect(fast.stdout.contains("no_new_privs=1"))
+      #expect(fast.stdout.contains("no_new_privs=0"), "\(fast.stdout)")
+      // Without CAP_SYS_ADMIN the kernel wants NO_NEW_PRIVS first.
+      let withoutAdmin = try Live.run(
+        Self.setpriv!, ["--inh-caps=-sys_admin", "--bounding-set=-sys_admin", Live.threadtrace.path, "trace", "--summary", "none", "--", program],
+        timeout: 30)
+      Live.expectClean(withoutAdmin)
+      #expect(withoutAdmin.stdout.contains("no_new_privs=1"), "\(withoutAdmin.stdout) \(withoutAdmin.stderr)")
       let all = try Live.trace([program], options: ["--all-syscalls", "--summary", "none"])
       Fault.finish(all)
       #expect(all.stdout.contains("no_new_privs=0"))
