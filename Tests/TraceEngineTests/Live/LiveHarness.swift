@@ -46,8 +46,14 @@ enum Live {
   static let workDirectory: URL = {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("threadtrace-live-\(getpid())")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    // Compiled fixtures and trace files are this test process's alone: gone when it exits, not left in /tmp.
+    atexit { Live.removeWorkDirectory() }
     return url
   }()
+
+  static func removeWorkDirectory() {
+    try? FileManager.default.removeItem(at: workDirectory)
+  }
 
   /// Why live tests cannot run here, or nil: ptrace must be permitted (we trace our own child, so Yama 1 is fine).
   static let unavailable: String? = {
@@ -218,6 +224,8 @@ struct Summary {
     var stops: Int?
     /// The function names of `creator_stack` (traces made with --stacks).
     var creatorFunctions: [String]?
+    var cloneFlags: [String] = []
+    var createdBy: String?
   }
 
   var threads: Int
@@ -240,7 +248,8 @@ struct Summary {
         tid: Int32(task["tid"] as? Int ?? 0), kind: task["kind"] as? String ?? "", stackSize: stack?["size"] as? Int,
         guardSize: stack?["guard_size"] as? Int, name: task["name"] as? String, exitCode: exit?["code"] as? Int,
         stops: (task["cost"] as? [String: Any])?["stops"] as? Int,
-        creatorFunctions: (task["creator_stack"] as? [[String: Any]])?.map { $0["function"] as? String ?? "?" })
+        creatorFunctions: (task["creator_stack"] as? [[String: Any]])?.map { $0["function"] as? String ?? "?" },
+        cloneFlags: task["clone_flags"] as? [String] ?? [], createdBy: task["created_by"] as? String)
     }
   }
 
