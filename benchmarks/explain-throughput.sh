@@ -14,18 +14,19 @@ mkdir -p "$work"
 log="$work/large-$(basename "$base").$size_mb.strace"
 [ -s "$log" ] || python3 benchmarks/make-large-log.py "$base" "$log" "$size_mb"
 swift build -c release --product threadtrace >&2
-binary=.build/release/threadtrace
+binary=${THREADTRACE_BINARY:-.build/release/threadtrace}  # another build to compare against
 bytes=$(stat -c %s "$log")
 cat "$log" >/dev/null  # warm the page cache so both tools read from memory
 
-measure() {  # measure NAME CMD... -> "NAME seconds MB/s maxrss_MB"
+measure() {  # measure NAME CMD... -> "NAME cpu-seconds MB/s-by-cpu wall-seconds maxrss_MB"
+  # The CPU time (user + sys) is what the comparison uses: on a shared machine wall time mostly measures others.
   local name=$1
   shift
   local report="$work/time.$name"
-  /usr/bin/time -f '%e %M' -o "$report" taskset -c 0 "$@" >/dev/null
-  read -r seconds rss_kb <"$report"
-  awk -v n="$name" -v s="$seconds" -v b="$bytes" -v r="$rss_kb" \
-    'BEGIN { printf "%-32s %8.2f s %9.0f MB/s %8.1f MB peak RSS\n", n, s, b / 1e6 / (s > 0 ? s : 0.001), r / 1024 }'
+  /usr/bin/time -f '%e %U %S %M' -o "$report" taskset -c 0 "$@" >/dev/null
+  read -r seconds user sys rss_kb <"$report"
+  awk -v n="$name" -v s="$seconds" -v u="$user" -v y="$sys" -v b="$bytes" -v r="$rss_kb" \
+    'BEGIN { c = u + y; printf "%-34s %7.2f s cpu %7.0f MB/s %7.2f s wall %8.1f MB peak RSS\n", n, c, b / 1e6 / (c > 0 ? c : 0.001), s, r / 1024 }'
 }
 
 echo "input: $log ($((bytes >> 20)) MiB, $(wc -l <"$log") lines), one CPU (taskset -c 0)"

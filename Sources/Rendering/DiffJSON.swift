@@ -17,6 +17,9 @@ public enum DiffJSON {
     side(&json, "b", diff.b, file: fileB)
     json.nextLine()
     differences(&json, diff.differences)
+    json.openArray("notes")
+    for note in diff.notes { json.element(note) }
+    json.closeArray()
     json.nextLine()
     json.openArray("groups")
     var groupJSON = JSONBytes(capacity: 2048)
@@ -136,6 +139,13 @@ public enum DiffJSON {
     }
     json.field("name_pattern", recipe.namePattern)
     json.field("runtime", recipe.runtime?.rawValue)
+    if let frames = recipe.creatorFrames {
+      json.openArray("creator_frames")
+      for frame in frames { json.element(frame) }
+      json.closeArray()
+    } else {
+      json.null("creator_frames")
+    }
     tally(&json, "execs", group.execs)
     tally(&json, "ends", group.ends)
     tally(&json, "joins", group.joins)

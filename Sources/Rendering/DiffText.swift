@@ -17,11 +17,12 @@ public struct DiffText: Sendable {
   public func render(_ diff: SetupDiff, nameA: String, nameB: String) -> String {
     var lines: [String] = []
     if diff.isSame {
-      return diff.verdict + "\n"
+      return ([diff.verdict] + diff.notes).joined(separator: "\n") + "\n"
     }
     lines.append(palette.bold(diff.verdict))
     lines.append("A: " + TerminalSafe.escape(nameA))
     lines.append("B: " + TerminalSafe.escape(nameB))
+    lines += diff.notes.map { palette.dim($0) }
     lines.append("")
     lines.append(palette.bold(pad("", Self.labelWidth) + "  " + pad("A", columnWidth) + "   " + "B"))
     for row in diff.rows { lines += table(row) }

@@ -2,38 +2,105 @@
 /// integers formatted by hand, ASCII strings copied as they are. Every control character (and DEL, C1
 /// controls, U+2028/2029) is escaped, so untrusted trace text can neither break the document nor reach a
 /// terminal raw.
+///
+/// The bytes are in memory this value manages itself, written through a pointer held as a plain field: an
+/// `Array`'s append checks uniqueness and capacity and goes through the runtime for every byte, and a buffer
+/// object reached through a reference costs a retain per write (measured: most of the JSON summary's encoding
+/// time, either way). The `Owner` object only frees the memory. A `JSONBytes` is never copied: two copies would
+/// write into one buffer.
 struct JSONBytes {
-  var bytes: [UInt8] = []
+  private var base: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  private var count = 0
+  private let owner: Owner
   /// Whether the next member of the open object or array needs a comma first.
   private var needsComma = false
 
-  init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+  /// Frees the buffer when the last copy of the value goes.
+  private final class Owner {
+    var base: UnsafeMutablePointer<UInt8>
+    init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
+    deinit { base.deallocate() }
+  }
+
+  init(capacity: Int = 1024) {
+    self.capacity = max(capacity, 64)
+    base = .allocate(capacity: self.capacity)
+    owner = Owner(base)
+  }
+
+  /// The bytes written so far (a copy); setting it replaces them.
+  var bytes: [UInt8] {
+    get { withBytes { Array($0) } }
+    set {
+      count = 0
+      newValue.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+  }
+
+  /// The bytes written so far, in place.
+  func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    body(UnsafeBufferPointer(start: base, count: count))
+  }
 
   /// Empties the buffer, keeping its storage.
   mutating func reset() {
-    bytes.removeAll(keepingCapacity: true)
+    count = 0
     needsComma = false
   }
 
+  @inline(__always) private mutating func append(_ byte: UInt8) {
+    if count == capacity { grow(to: count + 1) }
+    base[count] = byte
+    count += 1
+  }
+
+  @inline(__always) private mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+    reserve(bytes.count).update(from: source, count: bytes.count)
+  }
+
+  @inline(__always) private mutating func append(contentsOf bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+    append(contentsOf: UnsafeBufferPointer(rebasing: bytes))
+  }
+
+  /// Makes room for `length` more bytes and counts them written: the caller fills them.
+  @inline(__always) private mutating func reserve(_ length: Int) -> UnsafeMutablePointer<UInt8> {
+    if count + length > capacity { grow(to: count + length) }
+    let start = base + count
+    count += length
+    return start
+  }
+
+  private mutating func grow(to needed: Int) {
+    let newCapacity = max(needed, capacity * 2)
+    let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+    newBase.update(from: base, count: count)
+    base.deallocate()
+    base = newBase
+    owner.base = newBase
+    capacity = newCapacity
+  }
+
   mutating func raw(_ text: StaticString) {
-    text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    text.withUTF8Buffer { append(contentsOf: $0) }
   }
 
   mutating func openObject() {
     separator()
-    bytes.append(UInt8(ascii: "{"))
+    append(UInt8(ascii: "{"))
     needsComma = false
   }
 
   mutating func closeObject() {
-    bytes.append(UInt8(ascii: "}"))
+    append(UInt8(ascii: "}"))
     needsComma = true
   }
 
   mutating func openArray(_ key: StaticString) { open(key, UInt8(ascii: "[")) }
 
   mutating func closeArray() {
-    bytes.append(UInt8(ascii: "]"))
+    append(UInt8(ascii: "]"))
     needsComma = true
   }
 
@@ -41,16 +108,16 @@ struct JSONBytes {
 
   private mutating func open(_ key: StaticString, _ bracket: UInt8) {
     self.key(key)
-    bytes.append(bracket)
+    append(bracket)
     needsComma = false
   }
 
   mutating func key(_ key: StaticString) {
     separator()
-    bytes.append(UInt8(ascii: "\""))
-    key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    bytes.append(UInt8(ascii: "\""))
-    bytes.append(UInt8(ascii: ":"))
+    append(UInt8(ascii: "\""))
+    key.withUTF8Buffer { append(contentsOf: $0) }
+    append(UInt8(ascii: "\""))
+    append(UInt8(ascii: ":"))
     needsComma = false
   }
 
@@ -86,11 +153,11 @@ struct JSONBytes {
       needsComma = true
       return
     }
-    bytes.append(UInt8(ascii: "\""))
-    bytes.append(UInt8(ascii: "0"))
-    bytes.append(UInt8(ascii: "x"))
+    append(UInt8(ascii: "\""))
+    append(UInt8(ascii: "0"))
+    append(UInt8(ascii: "x"))
     hexDigits(value)
-    bytes.append(UInt8(ascii: "\""))
+    append(UInt8(ascii: "\""))
     needsComma = true
   }
 
@@ -109,7 +176,7 @@ struct JSONBytes {
   /// Members encoded earlier (`"key":value,…`), inserted as they are.
   mutating func member(_ encoded: [UInt8]) {
     separator()
-    bytes += encoded
+    encoded.withUnsafeBufferPointer { append(contentsOf: $0) }
     needsComma = true
   }
 
@@ -120,12 +187,12 @@ struct JSONBytes {
   }
 
   private mutating func separator() {
-    if needsComma { bytes.append(UInt8(ascii: ",")) }
+    if needsComma { append(UInt8(ascii: ",")) }
   }
 
   mutating func integer(_ value: Int64) {
     if value < 0 {
-      bytes.append(UInt8(ascii: "-"))
+      append(UInt8(ascii: "-"))
       unsigned(value == .min ? UInt64(Int64.max) + 1 : UInt64(-value))
     } else {
       unsigned(UInt64(value))
@@ -134,19 +201,23 @@ struct JSONBytes {
 
   mutating func unsigned(_ value: UInt64) {
     if value < 10 {
-      bytes.append(UInt8(ascii: "0") + UInt8(value))
+      append(UInt8(ascii: "0") + UInt8(value))
       return
     }
-    var digits: (UInt64, UInt64) = (0, 0)
-    var count = 0
+    var count = 1
+    var scale: UInt64 = 10
+    while count < 20 && value >= scale {
+      count += 1
+      if count < 20 { scale &*= 10 }
+    }
+    // Written in place from the last digit back.
+    let start = reserve(count)
     var rest = value
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      while rest > 0 {
-        buffer[15 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-        rest /= 10
-        count += 1
-      }
-      bytes.append(contentsOf: buffer[(16 - count)...])
+    var index = count - 1
+    while index >= 0 {
+      start[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+      rest /= 10
+      index -= 1
     }
   }
 
@@ -156,14 +227,14 @@ struct JSONBytes {
     while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
     digits.withUTF8Buffer { table in
       while shift >= 0 {
-        bytes.append(table[Int((value >> UInt64(shift)) & 0xF)])
+        append(table[Int((value >> UInt64(shift)) & 0xF)])
         shift -= 4
       }
     }
   }
 
   mutating func string(_ value: String) {
-    bytes.append(UInt8(ascii: "\""))
+    append(UInt8(ascii: "\""))
     var copy = value
     copy.withUTF8 { utf8 in
       var start = 0
@@ -188,9 +259,9 @@ struct JSONBytes {
         default: break
         }
         if let escape {
-          bytes.append(contentsOf: utf8[start..<index])
+          append(contentsOf: utf8[start..<index])
           if escape.utf8CodeUnitCount > 0 {
-            escape.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            escape.withUTF8Buffer { append(contentsOf: $0) }
           } else {
             let scalar = length == 1 ? UInt32(byte) : length == 2 ? UInt32(utf8[index + 1]) : (utf8[index + 2] == 0xA8 ? 0x2028 : 0x2029)
             unicodeEscape(scalar)
@@ -201,16 +272,17 @@ struct JSONBytes {
           index += 1
         }
       }
-      bytes.append(contentsOf: utf8[start..<utf8.count])
+      append(contentsOf: utf8[start..<utf8.count])
     }
-    bytes.append(UInt8(ascii: "\""))
+    append(UInt8(ascii: "\""))
   }
 
   private mutating func unicodeEscape(_ scalar: UInt32) {
     raw("\\u")
     let digits: StaticString = "0123456789abcdef"
     digits.withUTF8Buffer { table in
-      for shift in stride(from: 12, through: 0, by: -4) { bytes.append(table[Int((scalar >> UInt32(shift)) & 0xF)]) }
+      for shift in stride(from: 12, through: 0, by: -4) { append(table[Int((scalar >> UInt32(shift)) & 0xF)]) }
     }
   }
 }
+

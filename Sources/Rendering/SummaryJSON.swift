@@ -42,7 +42,7 @@ public final class SummaryJSON {
   public func add(task record: TaskRecord) {
     scratch.reset()
     Self.encode(record, into: &scratch, creationFragment: creationFragment)
-    tasks.append(scratch.bytes, order: record.id)
+    scratch.withBytes { tasks.append($0, order: record.id) }
   }
 
   /// `"clone_flags":[…],"resources":{…}` for a flag set, encoded once: a trace has few distinct flag sets and
@@ -197,6 +197,30 @@ public final class SummaryJSON {
     json.field("syscalls", record.syscallCount)
     json.field("first_seen_us", record.firstSeen?.microseconds)
     json.field("last_seen_us", record.lastSeen?.microseconds)
+    if let cost = record.cost {
+      json.openObject("cost")
+      json.field("stops", cost.stops)
+      json.field("voluntary_switches", cost.voluntarySwitches)
+      json.field("involuntary_switches", cost.involuntarySwitches)
+      json.closeObject()
+    } else {
+      json.null("cost")
+    }
+    if let frames = record.creatorStack {
+      json.openArray("creator_stack")
+      for frame in frames {
+        json.openObject()
+        json.hexField("pc", frame.pc)
+        json.field("function", frame.function)
+        json.field("offset", frame.offset)
+        json.field("module", frame.module)
+        json.hexField("module_offset", frame.moduleOffset)
+        json.closeObject()
+      }
+      json.closeArray()
+    } else {
+      json.null("creator_stack")
+    }
     json.closeObject()
   }
 
@@ -292,13 +316,20 @@ final class Spool {
   deinit { if let file { fclose(file) } }
 
   func append(_ object: [UInt8], order: Int) {
+    object.withUnsafeBufferPointer { append($0, order: order) }
+  }
+
+  func append(_ object: UnsafeBufferPointer<UInt8>, order: Int) {
     if let file {
-      write(object, to: file)
+      _ = fwrite(object.baseAddress, 1, object.count, file)
+      putc(0x0A, file)
       return
     }
     entries.append((order, memory.count, memory.count + object.count))
-    memory += object
+    memory.append(contentsOf: object)
     if memory.count > memoryLimit, let spill = tmpfile() {
+      // The default buffer is one block (4 KiB): a write call per few records.
+      setvbuf(spill, nil, _IOFBF, 1 << 20)
       file = spill
       for entry in entries { write(Array(memory[entry.start..<entry.end]), to: spill) }
       memory = []
@@ -307,9 +338,9 @@ final class Spool {
   }
 
   private func write(_ object: [UInt8], to file: UnsafeMutablePointer<FILE>) {
-    var line = object
-    line.append(0x0A)
-    _ = line.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    // Not `object + [newline]`: that copies every record once more.
+    _ = object.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    putc(0x0A, file)
   }
 
   /// Hands every object to `write`, each on its own line after `separator`, and empties the spool.

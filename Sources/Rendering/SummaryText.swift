@@ -17,20 +17,11 @@ public struct SummaryText {
   }
 
   public func render(_ lifecycle: Lifecycle) -> String {
-    let counts = lifecycle.counts
-    var out = palette.bold("Lifecycle summary") + ": " + Self.countsLine(counts) + "\n"
-    for process in lifecycle.processes where !process.provisional && !process.runtimes.isEmpty {
-      let runtimes = process.runtimes.map { fingerprint in
-        "\(fingerprint.runtime.rawValue) (\(fingerprint.evidence.map(TerminalSafe.escape).joined(separator: "; ")))"
-      }
-      out += "  process \(process.tgid) \(TerminalSafe.escape(process.program ?? "")): " + runtimes.joined(separator: ", ") + "\n"
-    }
-    var children: [Int: [Int]] = [:]
-    var roots: [Int] = []
-    for record in lifecycle.records {
-      if let parent = record.parentID { children[parent, default: []].append(record.id) } else { roots.append(record.id) }
-    }
-    for root in roots { emit(root, lifecycle: lifecycle, children: children, prefix: "", isLast: true, isRoot: true, into: &out) }
+    let collector = SummaryTextCollector(summary: self)
+    for process in lifecycle.processes { collector.add(process: process) }
+    for record in lifecycle.records { collector.add(task: record) }
+    var out = ""
+    collector.write(counts: lifecycle.counts) { out += $0 }
     return out
   }
 
@@ -47,52 +38,8 @@ public struct SummaryText {
     return parts.joined(separator: ", ") + " (\(counts.tasks) tasks, \(counts.syscalls) syscalls)"
   }
 
-  private func emit(
-    _ id: Int, lifecycle: Lifecycle, children: [Int: [Int]], prefix: String, isLast: Bool, isRoot: Bool,
-    into out: inout String
-  ) {
-    let record = lifecycle.record(id)
-    let branch = isRoot ? "" : (isLast ? "└─ " : "├─ ")
-    out += prefix + branch + line(record) + "\n"
-    let childPrefix = isRoot ? "" : prefix + (isLast ? "   " : "│  ")
-    if let sharing = sharingLine(record) {
-      let bar = (children[id]?.isEmpty ?? true) ? "   " : "│  "
-      out += childPrefix + bar + palette.dim(sharing) + "\n"
-    }
-    let kids = children[id] ?? []
-    var index = 0
-    while index < kids.count {
-      // Fold a run of alike leaf siblings: the first few in full, then one line for the rest.
-      var runEnd = index + 1
-      if foldAlike && children[kids[index]] == nil {
-        let signature = self.signature(lifecycle.record(kids[index]))
-        while runEnd < kids.count && children[kids[runEnd]] == nil
-          && self.signature(lifecycle.record(kids[runEnd])) == signature
-        {
-          runEnd += 1
-        }
-      }
-      let runLength = runEnd - index
-      if runLength > foldAfter + 1 {
-        for offset in 0..<foldAfter {
-          emit(kids[index + offset], lifecycle: lifecycle, children: children, prefix: childPrefix, isLast: false, isRoot: false, into: &out)
-        }
-        let rest = kids[(index + foldAfter)..<runEnd].map { lifecycle.record($0).tid }
-        let last = runEnd == kids.count
-        out += childPrefix + (last ? "└─ " : "├─ ")
-          + palette.dim("… \(rest.count) more like the above (tids \(rest.first!)…\(rest.last!))") + "\n"
-      } else {
-        for offset in 0..<runLength {
-          let child = kids[index + offset]
-          emit(child, lifecycle: lifecycle, children: children, prefix: childPrefix, isLast: index + offset == kids.count - 1, isRoot: false, into: &out)
-        }
-      }
-      index = runEnd
-    }
-  }
-
   /// What makes two sibling tasks "alike" for folding: everything but ids, addresses and times.
-  private func signature(_ record: TaskRecord) -> String {
+  func signature(_ record: TaskRecord) -> String {
     [
       record.kind.rawValue, record.creation?.syscall.rawValue ?? "", String(record.creation?.flags.rawValue ?? 0),
       String(record.stack?.size ?? 0), String(record.stack?.guardSize ?? 0), endText(record.end),
@@ -104,6 +51,7 @@ public struct SummaryText {
     var parts: [String] = [palette.bold(String(record.tid)), kindText(record.kind)]
     if let former = record.formerTID { parts.append("(was \(former))") }
     if let call = record.creation { parts.append(call.syscall.rawValue) }
+    if record.kind == .thread, record.creation == nil { parts.append(palette.dim("(running before the trace; creation not seen)")) }
     if record.kind == .initial, let exec = record.execs.last(where: { $0.succeeded }), let path = exec.path {
       parts.append(TerminalSafe.escape(path))
     }
@@ -159,7 +107,7 @@ public struct SummaryText {
     }
   }
 
-  private func sharingLine(_ record: TaskRecord) -> String? {
+  func sharingLine(_ record: TaskRecord) -> String? {
     guard let call = record.creation else { return nil }
     let sharing = ResourceSharing(call)
     let short: [ResourceSharing.Resource: String] = [
@@ -180,5 +128,189 @@ public struct SummaryText {
       return "\(bytes / unit) \(name)"
     }
     return "\(bytes) B"
+  }
+}
+
+/// The text summary built as the lifecycle model hands over finished records (`Lifecycle(taskSink:…)`), so a
+/// long trace needs no `TaskRecord` per task until the end: each task keeps only its two printed lines (in one
+/// byte arena), its place in the tree and an interned fold signature — about a tenth of a record. The stories
+/// after the tree are kept only while they may be printed.
+public final class SummaryTextCollector {
+  private let summary: SummaryText
+  /// Every task's printed text, one after another.
+  private var arena: [UInt8] = []
+  private var nodes: [Node] = []
+  private var processLines: [(id: Int, text: String)] = []
+  private var signatures: [String: Int32] = [:]
+  private let keepStories: Bool?
+  private var stories: [(id: Int, text: String)] = []
+  private var storiesDropped = false
+  /// Records with a tracing cost (live traces), for `CostText`.
+  private var costed: [TaskRecord] = []
+  /// Sharing lines by clone flag set: few distinct sets, many tasks.
+  private var sharingByFlags: [UInt64: String?] = [:]
+
+  private struct Node {
+    var id: Int
+    var parentID: Int?
+    var tid: Int32
+    var tgid: Int32
+    var isThread: Bool
+    var mayLead: Bool
+    var signature: Int32
+    var lineStart: Int
+    var lineEnd: Int
+    var sharingEnd: Int
+    var hasSharing: Bool
+  }
+
+  /// `stories`: keep every task's story (true), none (false), or while there are at most
+  /// `storiesUpTo` tasks (nil).
+  public init(summary: SummaryText, stories: Bool? = false, storiesUpTo: Int = 12) {
+    self.summary = summary
+    keepStories = stories
+    self.storiesUpTo = storiesUpTo
+  }
+
+  private let storiesUpTo: Int
+
+  public func add(process: Lifecycle.ProcessRecord) {
+    guard !process.provisional, !process.runtimes.isEmpty else { return }
+    let runtimes = process.runtimes.map { fingerprint in
+      "\(fingerprint.runtime.rawValue) (\(fingerprint.evidence.map(TerminalSafe.escape).joined(separator: "; ")))"
+    }
+    processLines.append(
+      (process.id, "  process \(process.tgid) \(TerminalSafe.escape(process.program ?? "")): " + runtimes.joined(separator: ", ") + "\n"))
+  }
+
+  public func add(task record: TaskRecord) {
+    let signatureText = summary.foldAlike ? summary.signature(record) : ""
+    let signature: Int32
+    if let known = signatures[signatureText] {
+      signature = known
+    } else {
+      signature = Int32(signatures.count)
+      signatures[signatureText] = signature
+    }
+    let lineStart = arena.count
+    arena += summary.line(record).utf8
+    let lineEnd = arena.count
+    let sharing: String?
+    if let call = record.creation {
+      if let cached = sharingByFlags[call.flags.rawValue] {
+        sharing = cached
+      } else {
+        sharing = summary.sharingLine(record)
+        sharingByFlags[call.flags.rawValue] = sharing
+      }
+    } else {
+      sharing = nil
+    }
+    if let sharing { arena += summary.palette.dim(sharing).utf8 }
+    nodes.append(
+      Node(
+        id: record.id, parentID: record.parentID, tid: record.tid, tgid: record.tgid, isThread: record.kind == .thread,
+        mayLead: record.parentID == nil && record.kind != .thread && record.tid == record.tgid, signature: signature,
+        lineStart: lineStart, lineEnd: lineEnd, sharingEnd: arena.count, hasSharing: sharing != nil))
+    if record.cost != nil { costed.append(record) }
+    if keepStories != false, !storiesDropped {
+      if keepStories == nil, nodes.count > storiesUpTo {
+        storiesDropped = true
+        stories = []
+      } else {
+        stories.append((record.id, TaskStory.tell(record)))
+      }
+    }
+  }
+
+  /// The records that carry a tracing cost, in order of first sight.
+  public var costedRecords: [TaskRecord] { costed.sorted { $0.id < $1.id } }
+
+  /// The stories to print after the tree, in order of first sight (empty when not kept).
+  public var keptStories: [(id: Int, tid: Int32, text: String)] {
+    let tids = Dictionary(nodes.map { ($0.id, $0.tid) }, uniquingKeysWith: { a, _ in a })
+    return stories.sorted { $0.id < $1.id }.map { ($0.id, tids[$0.id] ?? 0, $0.text) }
+  }
+
+  /// Writes the summary (counts, runtimes, tree) in pieces.
+  public func write(counts: Lifecycle.Counts, to output: (String) -> Void) {
+    let palette = summary.palette
+    output(palette.bold("Lifecycle summary") + ": " + SummaryText.countsLine(counts) + "\n")
+    for line in processLines.sorted(by: { $0.id < $1.id }) { output(line.text) }
+    nodes.sort { $0.id < $1.id }
+    var indexByID: [Int: Int] = [:]
+    indexByID.reserveCapacity(nodes.count)
+    for (index, node) in nodes.enumerated() { indexByID[node.id] = index }
+    // Threads already running when the trace began (`strace -p`) have no creator in the trace: they hang
+    // under their process's leader.
+    var leaders: [Int32: Int] = [:]
+    for node in nodes where node.mayLead && leaders[node.tgid] == nil { leaders[node.tgid] = node.id }
+    var children: [Int: [Int]] = [:]
+    var roots: [Int] = []
+    for node in nodes {
+      if let parent = node.parentID ?? (node.isThread ? leaders[node.tgid] : nil) {
+        children[parent, default: []].append(node.id)
+      } else {
+        roots.append(node.id)
+      }
+    }
+    var out = ""
+    for root in roots {
+      emit(root, indexByID: indexByID, children: children, prefix: "", isLast: true, isRoot: true, into: &out)
+      if out.utf8.count > 1 << 16 {
+        output(out)
+        out = ""
+      }
+    }
+    output(out)
+  }
+
+  private func text(_ start: Int, _ end: Int) -> String {
+    arena.withUnsafeBufferPointer { String(decoding: $0[start..<end], as: UTF8.self) }
+  }
+
+  private func emit(
+    _ id: Int, indexByID: [Int: Int], children: [Int: [Int]], prefix: String, isLast: Bool, isRoot: Bool,
+    into out: inout String
+  ) {
+    guard let index = indexByID[id] else { return }
+    let node = nodes[index]
+    let branch = isRoot ? "" : (isLast ? "└─ " : "├─ ")
+    out += prefix + branch + text(node.lineStart, node.lineEnd) + "\n"
+    let childPrefix = isRoot ? "" : prefix + (isLast ? "   " : "│  ")
+    if node.hasSharing {
+      let bar = (children[id]?.isEmpty ?? true) ? "   " : "│  "
+      out += childPrefix + bar + text(node.lineEnd, node.sharingEnd) + "\n"
+    }
+    let kids = children[id] ?? []
+    var kidIndex = 0
+    while kidIndex < kids.count {
+      // Fold a run of alike leaf siblings: the first few in full, then one line for the rest.
+      var runEnd = kidIndex + 1
+      if summary.foldAlike && children[kids[kidIndex]] == nil, let first = indexByID[kids[kidIndex]] {
+        let signature = nodes[first].signature
+        while runEnd < kids.count && children[kids[runEnd]] == nil
+          && indexByID[kids[runEnd]].map({ nodes[$0].signature }) == signature
+        {
+          runEnd += 1
+        }
+      }
+      let runLength = runEnd - kidIndex
+      if runLength > summary.foldAfter + 1 {
+        for offset in 0..<summary.foldAfter {
+          emit(kids[kidIndex + offset], indexByID: indexByID, children: children, prefix: childPrefix, isLast: false, isRoot: false, into: &out)
+        }
+        let rest = kids[(kidIndex + summary.foldAfter)..<runEnd].compactMap { indexByID[$0].map { nodes[$0].tid } }
+        let last = runEnd == kids.count
+        out += childPrefix + (last ? "└─ " : "├─ ")
+          + summary.palette.dim("… \(rest.count) more like the above (tids \(rest.first!)…\(rest.last!))") + "\n"
+      } else {
+        for offset in 0..<runLength {
+          let child = kids[kidIndex + offset]
+          emit(child, indexByID: indexByID, children: children, prefix: childPrefix, isLast: kidIndex + offset == kids.count - 1, isRoot: false, into: &out)
+        }
+      }
+      kidIndex = runEnd
+    }
   }
 }

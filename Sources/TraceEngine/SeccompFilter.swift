@@ -23,7 +23,11 @@ public enum SeccompFilter {
 
   /// Whether the filter would stop at `name` with `args`: what an attached trace, which cannot have the
   /// filter, reports by default.
-  public static func traces(name: String, args: [UInt64], allFutex: Bool) -> Bool {
+  public static func traces(name: String, args: [UInt64], allFutex: Bool, calls: Set<String>? = nil) -> Bool {
+    if let calls {
+      guard calls.contains(name) else { return false }
+      return name != "futex" || allFutex || args.count > 1 && args[1] & 128 == 0
+    }
     switch name {
     case "futex": return allFutex || args.count > 1 && args[1] & 128 == 0
     case "write": return args.first.map { $0 > 2 } ?? false
@@ -37,7 +41,9 @@ public enum SeccompFilter {
   /// - Parameter allFutex: trace private futexes too (FUTEX_PRIVATE_FLAG: mutexes, condition variables); by
   ///   default only shared ones stop, which include joins (the kernel wakes the CLONE_CHILD_CLEARTID word with a
   ///   shared wake, so glibc waits on it without the private flag).
-  public static func program(allFutex: Bool) throws(EngineError) -> [UInt8] {
+  /// - Parameter calls: the calls to stop at instead of `lifecycleCalls` (`trace --syscalls`); a `futex` among
+  ///   them is still filtered by `allFutex`, `write` is then not limited to fds above 2.
+  public static func program(allFutex: Bool, calls: Set<String>? = nil) throws(EngineError) -> [UInt8] {
     guard let context = seccomp_init(SCMP_ACT_ALLOW) else {
       throw EngineError(.filterFailed, request: "seccomp_init", errno: ENOMEM)
     }
@@ -47,6 +53,19 @@ public enum SeccompFilter {
     var result = seccomp_arch_add(context, cseccomp_arch_x86())
     if result < 0 && result != -EEXIST { throw EngineError(.filterFailed, request: "seccomp_arch_add", errno: -result) }
     let trace = cseccomp_act_trace(0)
+    if let calls {
+      for name in calls.sorted() where name != "futex" {
+        guard let number = SeccompSyscalls.number(of: name, in: .x86_64) else { continue }
+        result = seccomp_rule_add_array(context, trace, number, 0, nil)
+        if result < 0 { throw EngineError(.filterFailed, request: "seccomp_rule_add(\(name))", errno: -result) }
+      }
+      if calls.contains("futex") {
+        try add(context, "futex", action: trace, comparisons: allFutex ? [] : [
+          scmp_arg_cmp(arg: 1, op: SCMP_CMP_MASKED_EQ, datum_a: 128, datum_b: 0)
+        ])
+      }
+      return try export(context)
+    }
     for name in lifecycleCalls {
       let number = seccomp_syscall_resolve_name(name)
       guard number >= 0 else { continue }

@@ -15,10 +15,14 @@ public struct TraceOptions: Hashable, Sendable {
   public var mode: Mode
   /// Fast mode: stop at private futex calls too.
   public var allFutex: Bool
+  /// Fast mode (and what an attached trace reports): the calls to stop at, instead of the lifecycle set
+  /// (`trace -e`/`--syscalls`). Creations, execs and exits are followed whatever the set.
+  public var syscalls: Set<String>?
 
-  public init(mode: Mode = .fast, allFutex: Bool = false) {
+  public init(mode: Mode = .fast, allFutex: Bool = false, syscalls: Set<String>? = nil) {
     self.mode = mode
     self.allFutex = allFutex
+    self.syscalls = syscalls
   }
 }
 
@@ -135,14 +139,17 @@ public final class Tracer {
   /// filter nobody answers), and lets it go on to exec.
   public func start() throws(EngineError) {
     let fast = options.mode == .fast
-    let filter = fast ? try SeccompFilter.program(allFutex: options.allFutex) : []
+    let filter = fast ? try SeccompFilter.program(allFutex: options.allFutex, calls: options.syscalls) : []
     var spawned = cpt_spawned(pid: 0, release_fd: -1, failure_fd: -1)
     let arguments = command.map { strdup($0) }
     defer { arguments.forEach { free($0) } }
     let argv = arguments + [nil]
+    // Found in PATH here, as strace does: the child's execvp would otherwise try every PATH directory, and each
+    // failed execve would be traced as the command's own.
+    let file = PrivilegeCheck.resolve(command[0]) ?? command[0]
     let result = filter.withUnsafeBytes { program in
       argv.withUnsafeBufferPointer { argv in
-        cpt_spawn(command[0], argv.baseAddress!, fast ? program.baseAddress : nil, UInt16(filter.count / 8), &spawned)
+        cpt_spawn(file, argv.baseAddress!, fast ? program.baseAddress : nil, UInt16(filter.count / 8), &spawned)
       }
     }
     if result < 0 { throw EngineError(.spawnFailed, request: "fork", errno: -result) }
@@ -289,8 +296,11 @@ public final class Tracer {
       try resume(thread)
     case .created(let kind, let newTID):
       var tgid = newTID
-      if kind == .clone, let pending = thread.pending, let clone = CloneCall(pending.event), clone.createsThread {
-        tgid = thread.tgid
+      if kind == .clone, let pending = thread.pending, let clone = CloneCall(pending.event) {
+        if clone.createsThread { tgid = thread.tgid }
+      } else if kind == .clone {
+        // The call was not stopped at (a --syscalls set without it): the kernel knows the new task's group.
+        tgid = ProcFiles.statusField("Tgid", of: newTID).map { Int32(truncatingIfNeeded: $0) } ?? newTID
       }
       if let early = threads[newTID] {
         early.tgid = tgid  // its first stop came before this event (rule 4): claim it
@@ -387,7 +397,9 @@ public final class Tracer {
       }
     }
     // Attached, every call stops; report what the fast path's filter would have stopped at.
-    if attaching, options.mode != .allSyscalls, !SeccompFilter.traces(name: name, args: args, allFutex: options.allFutex) {
+    if attaching, options.mode != .allSyscalls,
+      !SeccompFilter.traces(name: name, args: args, allFutex: options.allFutex, calls: options.syscalls)
+    {
       return
     }
     let arguments = SyscallDecoder.entry(

@@ -43,6 +43,8 @@ struct FixtureOracleTests {
     let filtered = log.contains("-e-")
     let attached = log.contains("-p-")
 
+    let startPID = oracle.split(separator: "\n").first { $0.hasPrefix("start ") }.flatMap { Self.fields($0)["pid"] }
+      .flatMap { Int32($0) }
     for line in oracle.split(separator: "\n") {
       let fields = Self.fields(line)
       let kind = line.split(separator: " ").first.map(String.init) ?? ""
@@ -62,8 +64,12 @@ struct FixtureOracleTests {
         Issue.record("\(log): no task \(tid) (\(line))")
         continue
       }
-      if kind == "thread", !attached, fields["index"] != nil || fields["role"] != nil {
+      // Threads running when strace attached are threads too, of the attached process.
+      if kind == "thread", fields["index"] != nil || fields["role"] != nil {
         #expect(records.contains { $0.kind == .thread }, "\(log): \(tid) is a thread")
+        if attached, let pid = startPID {
+          #expect(record.tgid == pid, "\(log): \(tid) is a thread of \(pid)")
+        }
       }
       if kind == "thread", !filtered, let size = fields["stack_size"].flatMap(UInt64.init) {
         #expect(record.stack?.size == size, "\(log): stack of \(tid)")

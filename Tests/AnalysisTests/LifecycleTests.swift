@@ -43,6 +43,58 @@ struct LifecycleTests {
     #expect(second.stack?.reusedFromTID == 101)
   }
 
+  /// `strace -f -p PID` to a file: no `attached` lines, each thread's first call started before the trace.
+  /// The tasks are the threads of one process, led by the lowest tid, their creation unseen.
+  @Test func tasksAttachedTogetherAreThreadsOfOneProcess() throws {
+    let explained = try Explained("""
+      12 restart_syscall(<... resuming interrupted read ...> <unfinished ...>
+      11 read(3,  <unfinished ...>
+      10 restart_syscall(<... resuming interrupted read ...> <unfinished ...>
+      12 <... restart_syscall resumed>)    = 0
+      12 exit(0)                           = ?
+      12 +++ exited with 0 +++
+      10 <... restart_syscall resumed>)    = 0
+      11 <... read resumed>"x", 1)         = 1
+      11 exit(0)                           = ?
+      11 +++ exited with 0 +++
+      10 exit_group(0)                     = ?
+      10 +++ exited with 0 +++
+      """)
+    let counts = explained.lifecycle.counts
+    #expect(counts.threads == 0 && counts.processes == 0 && counts.tasks == 3)
+    #expect(explained.task(tid: 10)?.kind == .initial)
+    for tid: Int32 in [11, 12] {
+      let thread = try #require(explained.task(tid: tid))
+      #expect(thread.kind == .thread)
+      #expect(thread.tgid == 10)
+      #expect(thread.creation == nil)
+    }
+    #expect(explained.lifecycle.processes.filter { !$0.provisional }.map(\.tgid) == [10])
+  }
+
+  /// With strace's `Process N attached` message the announced task leads; a task reaped by `wait4` (or whose
+  /// `exit_group` left the others going) is a process of its own.
+  @Test func attachedTasksGroupByTheAnnouncedPid() throws {
+    let explained = try Explained("""
+      strace: Process 20 attached with 2 threads
+      [pid 21] restart_syscall(<... resuming interrupted futex ...> <unfinished ...>
+      [pid 20] read(3, "x", 1) = 1
+      [pid 21] <... restart_syscall resumed>) = 0
+      """)
+    #expect(explained.task(tid: 21)?.kind == .thread)
+    #expect(explained.task(tid: 21)?.tgid == 20)
+    let separate = try Explained("""
+      30 <... read resumed>"x", 1)         = 1
+      31 <... clock_nanosleep resumed>NULL) = 0
+      30 wait4(31,  <unfinished ...>
+      31 exit_group(0)                     = ?
+      31 +++ exited with 0 +++
+      30 <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 31
+      """)
+    #expect(separate.task(tid: 31)?.kind == .initial)
+    #expect(separate.task(tid: 31)?.tgid == 31)
+  }
+
   @Test func forkExecAndReap() throws {
     let explained = try Explained("""
       200 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f2000000a10) = 201

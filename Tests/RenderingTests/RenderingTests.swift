@@ -3,6 +3,7 @@ import Foundation
 import Rendering
 import Testing
 import TestSupport
+import TraceIO
 import TraceModel
 
 @Suite("Rendering")
@@ -118,5 +119,35 @@ struct RenderingTests {
     let full = SummaryText(foldAlike: false).render(lifecycle)
     #expect(full.contains("└─ 12  thread"))
     #expect(!full.contains("more like the above"))
+  }
+
+  /// The text summary built from records as the fold hands them over (what `explain` does, to keep memory to
+  /// a few lines per task) is the one built from every record kept to the end, stories included; and a reader
+  /// that only counts the calls the fold does not interpret leaves the same records.
+  @Test(arguments: [
+    "strace/default_threads.f-o.strace", "strace/clone_process.f-o.strace", "strace/exec_from_thread.f-o.strace",
+    "strace/attach_sleepers.f-p-o.strace", "strace/fork_exec.f-o.strace",
+  ])
+  func streamedTextSummaryIsTheKeptOne(_ log: String) throws {
+    let kept = Lifecycle()
+    let all = try TraceInput.open([Fixtures.path(log)])
+    while let event = try all.next() { kept.apply(event) }
+    kept.finish()
+    let expected = SummaryText().render(kept)
+    let expectedStories = kept.records.map { "\($0.tid): \(TaskStory.tell($0))" }
+
+    let collector = SummaryTextCollector(summary: SummaryText(), stories: nil)
+    let streamed = Lifecycle(taskSink: { collector.add(task: $0) }, processSink: { collector.add(process: $0) })
+    let reader = try #require(
+      try TraceInput.open([Fixtures.path(log)], options: .parsingArguments(of: Lifecycle.interpretedSyscalls))
+        as? StraceTextReader)
+    reader.uninterpretedCallSink = { streamed.applyUninterpretedCall(tid: $0, time: $1, startedBeforeTrace: $2) }
+    while let event = try reader.next() { streamed.apply(event) }
+    streamed.finish()
+    var text = ""
+    collector.write(counts: streamed.counts) { text += $0 }
+    #expect(text == expected)
+    #expect(streamed.counts == kept.counts)
+    #expect(collector.keptStories.map { "\($0.tid): \($0.text)" } == expectedStories)
   }
 }

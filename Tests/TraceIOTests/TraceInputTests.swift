@@ -98,6 +98,27 @@ import TraceModel
     #expect(output.events.contains { $0.tid == 10280 && $0.body == .execTookOver(formerTID: 10283) })
   }
 
+  /// Without timestamps the files are read one after another, but the exec'ing thread's file and its group's
+  /// other thread files are read when the leader's file reaches `+++ superseded by execve in pid T +++`: the
+  /// two halves of the execve join, and the other threads end before the exec completes.
+  @Test func followForksExecWithoutTimestampsJoinsTheHalves() throws {
+    let output = try StraceTest.drain(try TraceInput.open([Fixtures.path("strace/exec_from_thread.ff")]))
+    let execs = output.events.filter { StraceTest.call($0)?.name == "execve" }
+    #expect(execs.count == 2)
+    let second = try #require(execs.last.flatMap(StraceTest.call))
+    #expect(second.completeness == .complete)
+    #expect(second.result == .success(0, annotation: nil))
+    #expect(second.arguments.count == 3)
+    #expect(execs.last?.tid == 10271)
+    let takeover = try #require(output.events.firstIndex { $0.body == .execTookOver(formerTID: 10273) })
+    #expect(output.events[takeover].tid == 10271)
+    // The other thread's life and the exec'ing thread's came before the takeover, nothing of theirs after.
+    let siblingExit = try #require(output.events.firstIndex { $0.tid == 10272 && $0.body == .exited(code: 0) })
+    #expect(siblingExit < takeover)
+    #expect(!output.events[takeover...].contains { $0.tid == 10272 || $0.tid == 10273 })
+    #expect(output.events.filter { $0.tid == 10273 }.count == 6)  // its execve went to the leader's tid
+  }
+
   struct Bad: CustomTestStringConvertible, Sendable {
     var name: String
     var content: [UInt8]?

@@ -55,6 +55,10 @@ enum RecipeAlignment {
     if x.signalStack == y.signalStack { score += 1 }
     if x.ownTLS == y.ownTLS { score += 1 }
     if a.count == b.count { score += 1 }
+    // Weak: a call site that changed is still the same workers.
+    if let frames = x.creatorFrames, let other = y.creatorFrames, CreatorStackDifference.compatible(frames, other) {
+      score += 1
+    }
     return score
   }
 }

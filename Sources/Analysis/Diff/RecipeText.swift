@@ -17,6 +17,7 @@ enum RecipeText {
     case .signalStack: return recipe.signalStack.map(signalStack) ?? "none"
     case .name: return recipe.namePattern.map { "\"\($0)\"" } ?? "unnamed"
     case .runtime: return recipe.runtime.map(runtime) ?? "unrecognised"
+    case .creatorFrames: return CreatorStackDifference.cells(group, nil).a ?? ""
     case .exec: return group.execs.text
     case .end: return group.ends.text
     case .join: return group.joins.text

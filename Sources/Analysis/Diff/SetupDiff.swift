@@ -21,6 +21,7 @@ public enum DiffAspect: String, Hashable, Sendable, CaseIterable {
   case signalStack = "sigaltstack"
   case name
   case runtime
+  case creatorFrames = "creator_frames"
   case exec
   case end
   case join
@@ -44,16 +45,17 @@ public enum DiffAspect: String, Hashable, Sendable, CaseIterable {
     case .signalStack: return "sigaltstack"
     case .name: return "name"
     case .runtime: return "made by"
+    case .creatorFrames: return "created from"
     case .exec: return "exec"
     case .end: return "end"
     case .join: return "joined"
     }
   }
 
-  /// The rows shown for every group, in order.
+  /// The rows shown for every group, in order (`creatorFrames` only when a side recorded creator stacks).
   public static let groupRows: [DiffAspect] = [
-    .count, .kind, .creator, .flags, .stack, .tls, .robustList, .rseq, .signalStack, .name, .runtime, .exec, .end,
-    .join,
+    .count, .kind, .creator, .flags, .stack, .tls, .robustList, .rseq, .signalStack, .name, .runtime, .creatorFrames,
+    .exec, .end, .join,
   ]
 }
 
@@ -93,6 +95,8 @@ public struct SetupDiff: Hashable, Sendable {
   public var rows: [DiffRow]
   public var differences: [SetupDifference]
   public var groups: [AlignedGroups]
+  /// What the comparison left out, said once: neither a difference nor part of the verdict.
+  public var notes: [String]
 
   /// The setups are the same: nothing but tids, addresses and times differ.
   public var isSame: Bool { differences.isEmpty && groups.allSatisfy(\.isSame) }
@@ -100,7 +104,13 @@ public struct SetupDiff: Hashable, Sendable {
   /// Every difference, whole-trace ones first.
   public var allDifferences: [SetupDifference] { differences + groups.flatMap(\.differences) }
 
+  /// Compares two profiles. Creator stacks count only when both traces recorded them; otherwise both are grouped
+  /// without them (tasks that differ only by call site are one group), and `notes` says so.
   public init(_ a: SetupProfile, _ b: SetupProfile) {
+    notes = CreatorStackDifference.note(a, b).map { [$0] } ?? []
+    let framesCompared = a.recordsCreatorFrames && b.recordsCreatorFrames
+    let a = framesCompared ? a : a.withoutCreatorFrames()
+    let b = framesCompared ? b : b.withoutCreatorFrames()
     self.a = a
     self.b = b
     rows = [
@@ -124,10 +134,17 @@ public struct SetupDiff: Hashable, Sendable {
       differences = [UnmatchedGroup.difference(a: pair.a, b: pair.b)]
     }
     let differing = Set(differences.map(\.aspect))
-    let rows = DiffAspect.groupRows.map { aspect in
-      DiffRow(
-        aspect: aspect, a: pair.a.map { RecipeText.value(aspect, of: $0) },
-        b: pair.b.map { RecipeText.value(aspect, of: $0) },
+    let showsFrames = pair.a?.recipe.creatorFrames != nil || pair.b?.recipe.creatorFrames != nil
+    let rows = DiffAspect.groupRows.compactMap { aspect -> DiffRow? in
+      var values = (
+        a: pair.a.map { RecipeText.value(aspect, of: $0) }, b: pair.b.map { RecipeText.value(aspect, of: $0) }
+      )
+      if aspect == .creatorFrames {
+        guard showsFrames else { return nil }
+        values = CreatorStackDifference.cells(pair.a, pair.b)
+      }
+      return DiffRow(
+        aspect: aspect, a: values.a, b: values.b,
         differs: differing.contains(aspect) || (pair.a == nil) != (pair.b == nil))
     }
     return AlignedGroups(a: pair.a, b: pair.b, rows: rows, differences: differences)
@@ -148,6 +165,7 @@ enum GroupComparisons {
     SignalStackDifference.compare,
     NameDifference.compare,
     RuntimeDifference.compare,
+    CreatorStackDifference.compare,
     BehaviourDifference.compare,
   ]
 }

@@ -61,4 +61,23 @@ public struct SetupProfile: Hashable, Sendable {
 
   /// Groups in the order their first task appeared.
   public var orderedGroups: [TaskGroup] { groups.sorted { $0.firstID < $1.firstID } }
+
+  /// The trace recorded the creator's stack of some task (`trace --stacks`).
+  public var recordsCreatorFrames: Bool { groups.contains { $0.recipe.creatorFrames != nil } }
+
+  /// The profile grouped without the creators' frames: tasks that differ only by call site are one group.
+  public func withoutCreatorFrames() -> SetupProfile {
+    guard recordsCreatorFrames else { return self }
+    var profile = self
+    profile.groups = []
+    for var group in orderedGroups {
+      group.recipe.creatorFrames = nil
+      if let index = profile.groups.firstIndex(where: { $0.recipe == group.recipe }) {
+        profile.groups[index].merge(group)
+      } else {
+        profile.groups.append(group)
+      }
+    }
+    return profile
+  }
 }

@@ -20,11 +20,15 @@ public struct SetupRecipe: Hashable, Sendable {
   public var namePattern: String?
   /// The runtime whose creation code made the task (from the clone arguments).
   public var runtime: RuntimeFingerprint.Runtime?
+  /// Where the creating call was made: the functions of the creator's stack, innermost first, at most
+  /// `creatorFrameLimit` of them (`creatorFrameName`); nil when the trace recorded no stack (`trace --stacks`).
+  public var creatorFrames: [String]?
 
   public init(
     kind: TaskRecord.Kind, creator: CloneCall.Syscall? = nil, flags: CloneFlagSet = [], exitSignal: Int32 = 0,
     stack: StackShape = .inherited, ownTLS: Bool = false, robustList: Bool = false, rseq: Bool = false,
-    signalStack: SignalStackShape? = nil, namePattern: String? = nil, runtime: RuntimeFingerprint.Runtime? = nil
+    signalStack: SignalStackShape? = nil, namePattern: String? = nil, runtime: RuntimeFingerprint.Runtime? = nil,
+    creatorFrames: [String]? = nil
   ) {
     self.kind = kind
     self.creator = creator
@@ -37,6 +41,7 @@ public struct SetupRecipe: Hashable, Sendable {
     self.signalStack = signalStack
     self.namePattern = namePattern
     self.runtime = runtime
+    self.creatorFrames = creatorFrames
   }
 
   /// A child made without `CLONE_VM` keeps its creator's rseq registration (kernel/rseq.c, `rseq_fork`), so it
@@ -87,6 +92,22 @@ public struct SetupRecipe: Hashable, Sendable {
     }
     namePattern = record.name.map(Self.namePattern)
     runtime = record.createdByRuntime?.runtime
+    if let frames = record.creatorStack, !frames.isEmpty {
+      creatorFrames = frames.prefix(Self.creatorFrameLimit).map(Self.creatorFrameName)
+    }
+  }
+
+  /// The innermost frames a recipe keeps: enough to pass a runtime's creation code (glibc's is four deep, from
+  /// `clone3` to `pthread_create`) and reach the program's own callers, few enough that the depth of what called
+  /// those does not split groups.
+  public static let creatorFrameLimit = 8
+
+  /// A frame as a recipe keeps it: its function's name, the same in every run (unlike its address and offset);
+  /// for a frame no symbol names, its module's file name (`libfoo.so+?`), or `?` outside any file.
+  public static func creatorFrameName(_ frame: StackFrame) -> String {
+    if let function = frame.function, !function.isEmpty { return function }
+    guard let module = frame.module, let file = module.split(separator: "/").last else { return "?" }
+    return file + "+?"
   }
 
   static func shape(of stack: ThreadStack?, created: CloneCall?) -> StackShape {

@@ -29,6 +29,16 @@ public struct TaskGroup: Hashable, Sendable {
     joins.add(Behaviour.join(record))
   }
 
+  /// Takes in the tasks of another group (whose recipe became the same as this one's).
+  mutating func merge(_ other: TaskGroup) {
+    count += other.count
+    exampleTIDs = Array((exampleTIDs + other.exampleTIDs).prefix(Self.exampleCount))
+    firstID = min(firstID, other.firstID)
+    execs.add(other.execs)
+    ends.add(other.ends)
+    joins.add(other.joins)
+  }
+
   /// How many tasks did each thing, in order of first sight. Compared by which things happened, not how often:
   /// the counts follow the number of tasks, which is compared on its own.
   public struct Tally: Hashable, Sendable {
@@ -36,12 +46,16 @@ public struct TaskGroup: Hashable, Sendable {
 
     public init() {}
 
-    mutating func add(_ value: String) {
+    mutating func add(_ value: String, count: Int = 1) {
       if let index = entries.firstIndex(where: { $0.value == value }) {
-        entries[index].count += 1
+        entries[index].count += count
       } else {
-        entries.append((value, 1))
+        entries.append((value, count))
       }
+    }
+
+    mutating func add(_ other: Tally) {
+      for entry in other.entries { add(entry.value, count: entry.count) }
     }
 
     public var values: Set<String> { Set(entries.map(\.value)) }

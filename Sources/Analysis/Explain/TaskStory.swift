@@ -24,6 +24,9 @@ extension TaskStory {
       let who = "\(record.kind == .thread ? "Thread" : "Task") \(record.tid)"
         + (record.formerTID.map { " (tid \($0) before its exec)" } ?? "")
       guard let call = record.creation, let parent = record.parentTID else {
+        if record.kind == .thread {
+          return "\(who) of process \(record.tgid) was already running when the trace began (the trace attached to it, or lacks its start); its creation is not in the trace."
+        }
         return "\(who) was there when the trace began."
       }
       switch record.kind {

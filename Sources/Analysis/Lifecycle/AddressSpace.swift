@@ -12,8 +12,9 @@ final class AddressSpace {
   /// The word the kernel clears and wakes when a task exits (`CLONE_CHILD_CLEARTID`, `set_tid_address`),
   /// mapped to that task's record id: a futex wait on it is a join.
   var childTIDWords: [UInt64: Int] = [:]
-  /// Mapping id → the record id of the last task that used the mapping as its stack (glibc reuses cached stacks).
-  var stackUsers: [Int: Int] = [:]
+  /// Mapping id → the record id and tid of the last task that used the mapping as its stack (glibc reuses
+  /// cached stacks). The tid is kept here because that task's record may be handed over long before.
+  var stackUsers: [Int: (id: Int, tid: Int32)] = [:]
   /// Live tasks using this address space (the kernel's `mm_users`).
   var users = 0
 

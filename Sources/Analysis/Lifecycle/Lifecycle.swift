@@ -23,7 +23,12 @@ public final class Lifecycle {
   /// still reads them for the event that finished them).
   @exclusivity(unchecked) private var finishedIDs: [Int] = []
   /// Provisional thread groups that ended, with the event count then (see `settleEndedProvisional`).
-  private var endedProvisional: [(ProcessState, Int)] = []
+  private var endedProvisional: [(ProcessState, Int)] = [] {
+    didSet { settleDue = endedProvisional.first.map { $0.1 + Self.adoptionHorizon + 1 } ?? Int.max }
+  }
+  /// The event count at which the oldest ended provisional group is due to be settled: one comparison per
+  /// event instead of a look (and a retain) at the array's first element.
+  @exclusivity(unchecked) private var settleDue = Int.max
 
   /// Live tasks by current tid.
   @exclusivity(unchecked) private var live: [Int32: LiveTask] = [:]
@@ -32,6 +37,14 @@ public final class Lifecycle {
   /// Tasks that appeared with no creating call yet: either present before the trace began, or children whose
   /// first stop came before the parent's clone returned. A later clone returning their tid adopts them.
   private var unclaimed: [Int32: (id: Int, process: ProcessState)] = [:]
+  /// Tasks first seen before the trace showed any creation, in order of first sight, until `settleStartup`
+  /// decides whether they are the threads of one attached process.
+  private var startupTasks: [LiveTask] = []
+  private var startupSettled = false
+  /// Signs that the trace began by attaching to running tasks (`strace -p`): tasks announced as attached,
+  /// and whether a task's first call was one the trace did not see start (a resume, a `restart_syscall`).
+  private var attachedTIDs: Set<Int32> = []
+  private var sawCallStartedBeforeTrace = false
   /// The task of the previous event (see `liveTask`).
   @exclusivity(unchecked) private var lastTask: LiveTask?
   /// Counts events, to order a task's last activity against other tasks' ends.
@@ -152,9 +165,10 @@ public final class Lifecycle {
 
   @discardableResult
   public func apply(_ event: TraceEvent) -> [LifecycleNote] {
-    if !endedProvisional.isEmpty { settleEndedProvisional() }
+    if eventSerial >= settleDue { settleEndedProvisional() }
     if !finishedIDs.isEmpty { handOverFinished() }
     let task = liveTask(for: event.tid, time: event.time, tgid: event.tgid)
+    if !startupSettled { noteStartup(event, task: task) }
     eventSerial += 1
     defer { task.lastEventSerial = eventSerial }
     var notes: [LifecycleNote] = []
@@ -184,8 +198,30 @@ public final class Lifecycle {
     return notes
   }
 
+  /// What `apply` does with a completed call the fold does not interpret (one whose name is not in
+  /// `interpretedSyscalls`), without the event: a reader that knows the call is of no interest to the fold
+  /// calls this instead of building an event for it. Most calls of a real log are such calls (read, write to a
+  /// pipe, fstat…); this makes them cost a table lookup and a few counters.
+  /// `startedBeforeTrace`: the call is a resume whose start the trace lacks, or a `restart_syscall` (a sign
+  /// that the trace attached to a running task, when it is the task's first call).
+  public func applyUninterpretedCall(tid: Int32, time: TraceTime?, startedBeforeTrace: Bool = false) {
+    if eventSerial >= settleDue { settleEndedProvisional() }
+    if !finishedIDs.isEmpty { handOverFinished() }
+    let task = liveTask(for: tid, time: time, tgid: nil)
+    if !startupSettled { noteStartup(task, startedBeforeTrace: startedBeforeTrace) }
+    eventSerial += 1
+    task.lastEventSerial = eventSerial
+    let box = task.box
+    if box.record.firstSeen == nil { box.record.firstSeen = time }
+    if let time { box.record.lastSeen = time }
+    counts.syscalls += 1
+    box.record.syscallCount += 1
+    task.lastSyscall = nil
+  }
+
   /// Ends the input: tasks still alive stay alive (the trace ended first).
   public func finish() {
+    settleStartup()
     // Tasks no clone ever claimed were there before the trace began (attach), or their creator's clone was
     // not in the trace: they are processes or threads of their own as first filed.
     let unclaimedIDs = Set(unclaimed.values.map(\.id))
@@ -268,9 +304,105 @@ public final class Lifecycle {
   private static let adoptionHorizon = 50_000
 
   private func settleEndedProvisional() {
+    settleStartup()
     while let (process, serial) = endedProvisional.first, eventSerial - serial > Self.adoptionHorizon {
       endedProvisional.removeFirst()
       if process.record.provisional && !process.recordIDs.isEmpty { finishGroup(process) }
+    }
+  }
+
+  // MARK: - Tasks there before the trace
+
+  private func noteStartup(_ event: TraceEvent, task: LiveTask) {
+    if case .attached = event.body { attachedTIDs.insert(event.tid) }
+    // Only a task's first event matters (a trace with no creation at all stays undecided to its end).
+    guard task.lastEventSerial == 0 else { return }
+    var startedBeforeTrace = false
+    if case .syscall(let call) = event.body {
+      startedBeforeTrace = call.completeness == .exitOnly || call.name == "restart_syscall"
+    }
+    noteStartup(task, startedBeforeTrace: startedBeforeTrace)
+  }
+
+  /// `task`'s event is its first: before any creation, it may be a task there before the trace.
+  private func noteStartup(_ task: LiveTask, startedBeforeTrace: Bool) {
+    guard task.box.record.syscallCount == 0, task.lastEventSerial == 0,
+      unclaimed[task.box.record.tid]?.id == task.recordID
+    else { return }
+    startupTasks.append(task)
+    if startedBeforeTrace { sawCallStartedBeforeTrace = true }
+  }
+
+  /// Decides, once, what the tasks seen before any creation are: called at the first creation, when an ended
+  /// provisional group is due, and at the end. When the trace attached to running tasks (`strace -f -p PID`:
+  /// an `attached` message, or calls that started before the trace) and two or more such tasks were never
+  /// claimed by a clone, they are the threads of the attached process, which strace attached to all at once:
+  /// one thread group, led by the task strace announced as attached, else by the lowest tid (a leader's tid is
+  /// its tgid, allocated before its threads'). They become threads of that process, whose creation the trace
+  /// does not show. With several processes announced, which task belongs to which is unknown: left apart.
+  private func settleStartup() {
+    guard !startupSettled else { return }
+    startupSettled = true
+    let candidates = startupTasks.filter { unclaimed[$0.box.record.tid]?.id == $0.recordID }
+    startupTasks.removeAll()
+    guard candidates.count >= 2 else { return }
+    if candidates.contains(where: { $0.box.record.tgid != $0.box.record.tid }) {
+      // The source knows each task's thread group (a threadtrace trace): join the tasks of each.
+      let groups = Dictionary(grouping: candidates, by: { $0.box.record.tgid }).sorted { $0.key < $1.key }
+      for (_, members) in groups where members.count >= 2 {
+        let leader = members.first { $0.box.record.tid == $0.box.record.tgid } ?? members[0]
+        join(members, into: leader)
+      }
+      return
+    }
+    guard sawCallStartedBeforeTrace || !attachedTIDs.isEmpty else { return }
+    // A task reaped by `wait`, or whose own `exit_group` left another task going, is a process of its own.
+    let lastActivity = candidates.map(\.lastEventSerial).max() ?? 0
+    let threads = candidates.filter { task in
+      let record = task.box.record
+      if record.joinedBy?.how == .wait { return false }
+      if case .exited(_, .exitGroup)? = record.end, record.endSerial < lastActivity { return false }
+      return true
+    }
+    guard threads.count >= 2 else { return }
+    let announced = threads.filter { attachedTIDs.contains($0.box.record.tid) }
+    if attachedTIDs.count > 1 && announced.count > 1 { return }
+    guard let leader = announced.first ?? threads.min(by: { $0.box.record.tid < $1.box.record.tid }) else { return }
+    join(threads, into: leader)
+  }
+
+  /// Makes `tasks` threads of `leader`'s thread group.
+  private func join(_ tasks: [LiveTask], into leader: LiveTask) {
+    let group = leader.process
+    for task in tasks where task !== leader {
+      let old = task.process
+      old.members.remove(task.box.record.tid)
+      old.recordIDs.removeAll { $0 == task.recordID }
+      if old.representativeID == task.recordID { old.representativeID = nil }
+      if old.recordIDs.isEmpty {
+        processStore[old.record.id] = nil
+        endedProvisional.removeAll { $0.0 === old }
+      }
+      task.process = group
+      group.recordIDs.append(task.recordID)
+      if task.box.record.end == nil {
+        group.members.insert(task.box.record.tid)
+        // Threads share their process's memory and descriptor table.
+        task.addressSpace = leader.addressSpace
+        task.files = leader.files
+      }
+      task.box.record.kind = .thread
+      task.box.record.tgid = group.tgid
+      unclaimed[task.box.record.tid] = (task.recordID, group)
+    }
+    // A thread that ended before the decision ended its own provisional group, not this one: if every task of
+    // the group has ended, the group has.
+    if group.members.isEmpty {
+      if !group.ended { groupEnded(group) }
+    } else if group.ended {
+      // The leader ended first, but threads attached with it live on: the group has not ended.
+      group.ended = false
+      endedProvisional.removeAll { $0.0 === group }
     }
   }
 
@@ -448,6 +580,7 @@ public final class Lifecycle {
       record.creation = clone
       record.creationTime = event.time
       record.creationLine = event.origin?.line
+      record.creatorStack = call.stack
       record.comm = parent.comm
       record.createdByRuntime = creatorRuntime
       if clone.flags.contains(.setTLS), let tls = clone.tls { record.registrations.threadPointer = tls }
@@ -463,6 +596,7 @@ public final class Lifecycle {
     }
     // A child that already ended before this clone returned holds no address space.
     if child.box.record.end != nil { child.release() }
+    if !startupSettled { settleStartup() }
     notes.append(.created(record: child.recordID))
     if let stackNote { notes.append(.stackAssigned(record: child.recordID, stack: stackNote)) }
   }
@@ -489,11 +623,11 @@ public final class Lifecycle {
     }
     var stack = ThreadStack(
       base: layout.base, size: layout.accessible, guardSize: layout.lowGuard, source: .mapping)
-    if let previous = space.stackUsers[layout.mappingID], previous != recordID {
-      stack.reusedFromID = previous
-      stack.reusedFromTID = store[previous]?.record.tid
+    if let previous = space.stackUsers[layout.mappingID], previous.id != recordID {
+      stack.reusedFromID = previous.id
+      stack.reusedFromTID = tid(ofStackUser: previous)
     }
-    space.stackUsers[layout.mappingID] = recordID
+    space.stackUsers[layout.mappingID] = (recordID, store[recordID]?.record.tid ?? 0)
     return stack
   }
 
@@ -520,14 +654,14 @@ public final class Lifecycle {
       }
     case .unmap(let address, let length):
       if let layout = space.layout(containing: address), let owner = space.stackUsers[layout.mappingID] {
-        notes.append(.stackReleased(owner: owner, unmapped: true))
+        notes.append(.stackReleased(owner: owner.id, ownerTID: tid(ofStackUser: owner), unmapped: true))
       }
       space.unmap(start: address, length: length)
     case .advise(let address, _, let advice):
       if advice == Advice.dontNeed || advice == Advice.free, let layout = space.layout(containing: address),
         let owner = space.stackUsers[layout.mappingID]
       {
-        notes.append(.stackReleased(owner: owner, unmapped: false))
+        notes.append(.stackReleased(owner: owner.id, ownerTID: tid(ofStackUser: owner), unmapped: false))
       }
     }
   }
@@ -536,11 +670,17 @@ public final class Lifecycle {
   /// zone (HotSpot gives its threads no glibc guard and protects yellow/red pages itself).
   private func noteRuntimeGuard(at address: UInt64, length: UInt64, in space: AddressSpace, notes: inout [LifecycleNote]) {
     guard let layout = space.layout(containing: address), layout.base + layout.lowGuard == address,
-      let owner = space.stackUsers[layout.mappingID], let box = store[owner], box.record.stack != nil
+      let owner = space.stackUsers[layout.mappingID]?.id, let box = store[owner], box.record.stack != nil
     else { return }
     let size = max(box.record.stack?.runtimeGuardSize ?? 0, length)
     box.record.stack?.runtimeGuardSize = size
     notes.append(.runtimeGuard(owner: owner, size: size))
+  }
+
+  /// The current tid of a stack's user while its record is held (an exec may have changed it), else the tid
+  /// it had when it took the stack.
+  private func tid(ofStackUser user: (id: Int, tid: Int32)) -> Int32 {
+    store[user.id]?.record.tid ?? user.tid
   }
 
   private func applyRegistration(
@@ -672,7 +812,7 @@ public final class Lifecycle {
         let affinity = recordValue.registrations.affinity
         recordValue.registrations = Registrations()
         recordValue.registrations.affinity = affinity
-        if let program { recordValue.comm = NamingCall.commText(Array((program.split(separator: "/").last ?? "").utf8)) }
+        if let program { recordValue.comm = NamingCall.commText(Array((RuntimeFingerprint.lastComponent(program) ?? "").utf8)) }
       }
       notes.append(.execSucceeded(record: task.recordID))
     } else {

@@ -27,8 +27,9 @@ public enum LifecycleNote: Hashable, Sendable {
   case joinWait(target: Int, completed: Bool)
   /// `wait4`/`waitid` reaped task `record`.
   case reaped(target: Int)
-  /// A stack that task `owner` ran on was released (`madvise`) or unmapped (`munmap`).
-  case stackReleased(owner: Int, unmapped: Bool)
+  /// A stack that task `owner` (tid `ownerTID`) ran on was released (`madvise`) or unmapped (`munmap`). The
+  /// owner may have ended long before, its record handed over and gone: its tid travels with the note.
+  case stackReleased(owner: Int, ownerTID: Int32, unmapped: Bool)
   /// The task ended (exit, death, or superseded).
   case ended(record: Int)
   /// Tasks whose ends came before the call that caused them in the trace (strace prints a split `execve` or

@@ -50,15 +50,25 @@ public struct RuntimeFingerprint: Hashable, Sendable {
 
   /// Runtime hints in the program a process runs.
   static func fromProgram(_ path: String) -> RuntimeFingerprint? {
-    let file = path.split(separator: "/").last.map(String.init) ?? path
+    let file = lastComponent(path) ?? path
     if file.hasPrefix("python3") || file == "python" { return RuntimeFingerprint(.cpython, evidence: ["runs \(path)"]) }
     if file == "java" { return RuntimeFingerprint(.jvm, evidence: ["runs \(path)"]) }
     return nil
   }
 
+  /// The last component of `path`, as `path.split(separator: "/").last` gives it, without splitting the whole
+  /// path into an array; a `String`, whose `hasPrefix` is much faster than a `Substring`'s. Every opened file
+  /// and every exec comes here (measured: 3% of `explain --format json`).
+  static func lastComponent(_ path: String) -> String? {
+    guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path.isEmpty ? nil : path }
+    let file = path[path.index(after: slash)...]
+    if !file.isEmpty { return String(file) }
+    return path.split(separator: "/").last.map(String.init)
+  }
+
   /// Runtime hints in a file a process opened.
   static func fromOpenedFile(_ path: String) -> RuntimeFingerprint? {
-    let file = path.split(separator: "/").last.map(String.init) ?? path
+    let file = lastComponent(path) ?? path
     if file == "libjvm.so" { return RuntimeFingerprint(.jvm, evidence: ["loads \(path)"]) }
     if file.hasPrefix("libpython3") { return RuntimeFingerprint(.cpython, evidence: ["loads \(path)"]) }
     if file == "threading.py" || file.hasPrefix("threading.cpython") {

@@ -29,6 +29,8 @@ public struct TaskRecord: Hashable, Sendable {
   public var creation: CloneCall?
   public var creationTime: TraceTime?
   public var creationLine: Int?
+  /// The creator's user stack at the creating call, innermost frame first (`trace --stacks`); nil when not recorded.
+  public var creatorStack: [StackFrame]?
   public var stack: ThreadStack?
   /// The name set explicitly (prctl, comm write), however it was set, and how.
   public var name: String?

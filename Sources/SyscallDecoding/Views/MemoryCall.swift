@@ -38,7 +38,7 @@ public enum MemoryCall: Hashable, Sendable {
     case "mmap", "mmap2":
       guard let length = event.argument(at: 1)?.unsignedValue else { return nil }
       let protection = MemoryProtection(rawValue: event.argument(at: 2)?.unsignedValue ?? 0)
-      let flags = MappingFlags(rawValue: Self.bits(event.argument(at: 3), known: ["MAP_STACK": 0x20000]))
+      let flags = MappingFlags(rawValue: Self.bits(event.argument(at: 3), known: Self.namedMappingFlags))
       let fd = event.argument(at: 4)?.signedValue ?? -1
       let address = event.result?.value.map { UInt64(bitPattern: $0) }
       self = .map(address: address, length: length, protection: protection, flags: flags, fd: fd)
@@ -61,6 +61,9 @@ public enum MemoryCall: Hashable, Sendable {
       return nil
     }
   }
+
+  /// Made once: a dictionary literal at the call site is built (allocated and hashed) for every `mmap`.
+  static let namedMappingFlags: [String: UInt64] = ["MAP_STACK": 0x20000]
 
   /// The bits of a flag argument; when a part is a name the tables do not know, keep the bits we can name.
   static func bits(_ value: ArgValue?, known: [String: UInt64]) -> UInt64 {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
   import Glibc
 #endif
+import SyscallDecoding
 import TraceModel
 
 /// Reads an `strace -ff -o PREFIX` set: one `PREFIX.<pid>` file per task, each read by its own
@@ -13,7 +14,10 @@ import TraceModel
 ///
 /// A non-leader's execve appears in two files: its thread's file ends with `execve(… <pid changed to L ...>` and
 /// the leader's has `+++ superseded by execve in pid T +++` then `<... execve resumed>) = 0`. The two halves are
-/// joined into one complete execve under the leader's pid.
+/// joined into one complete execve under the leader's pid. Without timestamps the leader's file is read first
+/// (lowest pid), so when it reaches the `superseded` line the exec'ing thread's file and those of the other
+/// threads of its group (known from the `CLONE_THREAD` clones read so far) are read before it goes on: they
+/// ended before the exec completed, and the thread's half of the execve is then waiting to be joined.
 public final class StraceFollowForksReader: TraceReader {
   /// One file of the set and the task it holds (nil when the name has no `.<pid>` suffix).
   public struct Member: Hashable, Sendable {
@@ -40,12 +44,16 @@ public final class StraceFollowForksReader: TraceReader {
   private var execHandoff: [Int32: TraceEvent] = [:]
   private var handoffOrder: [Int32] = []
   private var finishedBytes: Int64 = 0
+  /// Without timestamps: the thread-group leader of each thread made by a `CLONE_THREAD` clone read so far.
+  private var leaderOf: [Int32: Int32] = [:]
   private let totalBytes: Int64?
 
   private struct Active {
     var reader: StraceTextReader
     var head: TraceEvent
     var index: Int
+    /// Without timestamps: the head is an exec takeover whose thread files were already brought forward.
+    var broughtForward = false
     var key: Int64 { head.time?.microseconds ?? Int64.min }
   }
 
@@ -106,6 +114,11 @@ public final class StraceFollowForksReader: TraceReader {
         if let event = execHandoff.removeValue(forKey: pid) { return event }
         continue
       }
+      if !timed, !active[slot].broughtForward, case .execTookOver(let formerTID) = active[slot].head.body {
+        active[slot].broughtForward = true
+        try bringForward(threadsOf: active[slot].head.tid, execer: formerTID)
+        continue
+      }
       let event = active[slot].head
       let reader = active[slot].reader
       if let next = try reader.next() {
@@ -115,10 +128,40 @@ public final class StraceFollowForksReader: TraceReader {
         finishedBytes += reader.progress.consumed
         active.remove(at: slot)
       }
+      if !timed { noteThread(event) }
       if let joined = joinExec(event, from: reader) { return joined }
     }
   }
 
+  /// Without timestamps: a `CLONE_THREAD` clone's child belongs to its creator's thread group.
+  private func noteThread(_ event: TraceEvent) {
+    guard case .syscall(let call) = event.body, call.name == "clone" || call.name == "clone3",
+      case .success(let value, _)? = call.result, value > 0, value <= Int64(Int32.max),
+      let clone = CloneCall(call), clone.flags.contains(.thread)
+    else { return }
+    leaderOf[Int32(value)] = leaderOf[event.tid] ?? event.tid
+  }
+
+  /// Without timestamps: opens, ahead of their turn, the files of the threads of `leader`'s group and of the
+  /// thread `execer` whose execve took the group over, so that they are read now, the exec'ing thread's first
+  /// (its half of the execve waits for the leader's `<... execve resumed>`).
+  private func bringForward(threadsOf leader: Int32, execer: Int32) throws(TraceReadError) {
+    var positions: [Int] = []
+    for position in nextWaiting..<waiting.count {
+      guard let pid = members[waiting[position].index].pid else { continue }
+      if pid == execer || (leaderOf[pid] ?? pid) == leader && pid != leader { positions.append(position) }
+    }
+    // The exec'ing thread last, so that it is on top and read first.
+    positions.sort { a, b in
+      let aExecer = members[waiting[a].index].pid == execer
+      let bExecer = members[waiting[b].index].pid == execer
+      return aExecer != bExecer ? bExecer : a < b
+    }
+    let chosen = positions.map { waiting[$0].index }
+    let taken = Set(positions)
+    waiting = waiting.enumerated().filter { !taken.contains($0.offset) }.map(\.element)
+    for index in chosen { try open(index) }
+  }
   /// Opens members whose first line is due: all of them in turn without timestamps, else every member that
   /// starts no later than the earliest pending event.
   private func openDueMembers() throws(TraceReadError) {
@@ -128,27 +171,33 @@ public final class StraceFollowForksReader: TraceReader {
         guard timed, let slot = minimumSlot(), candidate.firstTime <= active[slot].key else { return }
       }
       nextWaiting += 1
-      let member = members[candidate.index]
-      let source = try LineSource(path: member.path, chunkSize: 64 << 10)
-      let reader = StraceTextReader(
-        input: PeekableLineSource(source), options: options, pid: member.pid, fileIndex: Int32(candidate.index))
-      if let first = try reader.next() {
-        active.append(Active(reader: reader, head: first, index: candidate.index))
-        if header.clock == nil, let clock = reader.header.clock {
-          header.clock = clock
-          header.startTime = reader.header.startTime
-        }
-      } else {
-        warnings += reader.drainWarnings()
-        finishedBytes += reader.progress.consumed
+      try open(candidate.index)
+    }
+  }
+
+  /// Opens member `index` and makes it active (on top, the one read next without timestamps).
+  private func open(_ index: Int) throws(TraceReadError) {
+    let member = members[index]
+    let source = try LineSource(path: member.path, chunkSize: 64 << 10)
+    let reader = StraceTextReader(
+      input: PeekableLineSource(source), options: options, pid: member.pid, fileIndex: Int32(index))
+    if let first = try reader.next() {
+      active.append(Active(reader: reader, head: first, index: index))
+      if header.clock == nil, let clock = reader.header.clock {
+        header.clock = clock
+        header.startTime = reader.header.startTime
       }
+    } else {
+      warnings += reader.drainWarnings()
+      finishedBytes += reader.progress.consumed
     }
   }
 
   /// The active member whose next event comes first (earliest time, then lowest file index).
   private func minimumSlot() -> Int? {
     guard !active.isEmpty else { return nil }
-    if !timed { return 0 }
+    // Without timestamps the active files are a stack: one brought forward is read to its end first.
+    if !timed { return active.count - 1 }
     var best = 0
     var bestKey = active[0].key
     var bestIndex = active[0].index

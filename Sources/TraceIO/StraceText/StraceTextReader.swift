@@ -58,6 +58,14 @@ public final class StraceTextReader: TraceReader {
 
   func forgetPIDChange(line: Int) { pidChanges.removeValue(forKey: line) }
 
+  /// When set, a completed call whose arguments the options do not want (`StraceReadOptions.parseArguments`
+  /// false for its name) makes no event: its task and time go here instead, in file order, at the point its
+  /// event would have been handed out. For a consumer that only counts such calls (`Lifecycle`'s
+  /// `applyUninterpretedCall`); `startedBeforeTrace` says the call is a resume whose start the log lacks or a
+  /// `restart_syscall` (what a task's first call looks like when strace attached to it). Most lines of a real log are such calls, and building, handing out and
+  /// dropping an event for each is most of the cost of reading them.
+  @exclusivity(unchecked) public var uninterpretedCallSink: ((_ tid: Int32, _ time: TraceTime?, _ startedBeforeTrace: Bool) -> Void)?
+
   struct TaskState {
     var architecture: Architecture = .x86_64
     var pending: PendingCall?
@@ -225,6 +233,11 @@ public final class StraceTextReader: TraceReader {
     switch tail.kind {
     case .complete, .diedInCall:
       let time = resolveTime(prefix)
+      if info.uninterpreted, let sink = uninterpretedCallSink {
+        sawEvent = true
+        sink(tid, time, info.isRestart)
+        return .consumed
+      }
       var call = recycledCall(info, tail, line, completeness: .complete, entryTime: nil)
       if info.parseArguments {
         StraceArgumentParser.overwriteArguments(
@@ -265,6 +278,11 @@ public final class StraceTextReader: TraceReader {
     // Moved out of the table, not copied: no reference counting on its argument text.
     var pending = tasks[slot: slot].pending.take()
     let time = resolveTime(prefix)
+    if info.uninterpreted, let sink = uninterpretedCallSink {
+      sawEvent = true
+      sink(tid, time, pending == nil || info.isRestart)
+      return .consumed
+    }
     var call = recycledCall(
       info, tail, line, completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime)
     if info.parseArguments {

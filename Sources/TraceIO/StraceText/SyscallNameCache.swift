@@ -8,6 +8,21 @@ struct SyscallNameInfo {
   /// since `-o FILE CMD` hides strace's personality switch lines (its implied `-q`).
   let architecture: Architecture
   let parseArguments: Bool
+  /// A call the caller said it does not interpret, known by its name (not an `syscall_0xNNN`, whose number may
+  /// stand for a call that is interpreted): it may go to the reader's `uninterpretedCallSink`.
+  let uninterpreted: Bool
+  /// `restart_syscall`: a call resumed after an interruption, the first call strace shows of a task it attached
+  /// to in the middle of a call.
+  let isRestart: Bool
+
+  init(name: String, number: Int32?, architecture: Architecture, parseArguments: Bool) {
+    self.name = name
+    self.number = number
+    self.architecture = architecture
+    self.parseArguments = parseArguments
+    uninterpreted = !parseArguments && !name.hasPrefix("syscall_")
+    isRestart = name == "restart_syscall"
+  }
 }
 
 /// Maps the bytes of a syscall name to its `SyscallNameInfo` without building a `String` per line. The `String`

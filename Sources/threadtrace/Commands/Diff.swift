@@ -16,8 +16,8 @@ extension ThreadTrace {
       discussion: """
         A and B are traces of either format (strace text or threadtrace JSON Lines), or commands traced here one \
         after the other with --run 'CMD A' --run 'CMD B'. Tasks are grouped by their setup recipe (creating call, \
-        flags, stack and guard, TLS, robust list, rseq, sigaltstack, name pattern, runtime); tids, addresses and \
-        times never count. Exit status: 0 same setup, 1 different, 2 trouble (like diff).
+        flags, stack and guard, TLS, robust list, rseq, sigaltstack, name pattern, runtime, and the creator's frames \
+        when both traces were recorded with trace --stacks); tids, addresses and times never count. Exit status: 0 same setup, 1 different, 2 trouble (like diff).
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -44,6 +44,14 @@ extension ThreadTrace {
     @Flag(name: .customLong("all-syscalls"), help: "Stop at every syscall (no seccomp filter) and show each one.")
     var allSyscalls = false
 
+    @Option(
+      name: [.customShort("e"), .customLong("syscalls")],
+      help: ArgumentHelp(
+        "Stop at and show these syscalls instead of the thread story's set: names separated by commas, as strace's "
+          + "-e trace=LIST (the trace= is optional); %lifecycle is the default set, %process and %memory are groups. "
+          + "Creations, execs and exits are followed whatever the set.", valueName: "LIST"))
+    var syscalls: String?
+
     @Flag(name: .customLong("all-futex"), help: "Also stop at private futex calls (mutexes, condition variables).")
     var allFutex = false
 
@@ -85,6 +93,8 @@ extension ThreadTrace {
         throw CleanExit.helpRequest(self)
       }
       if allFutex && allSyscalls { throw ValidationError("--all-futex applies to the default (filtered) mode only") }
+      if syscalls != nil && allSyscalls { throw ValidationError("--syscalls chooses a set; --all-syscalls takes every call") }
+      if let syscalls { _ = try SyscallSet.parse(syscalls) }
       if let stackDepth {
         if !stacks { throw ValidationError("--stack-depth applies with --stacks only") }
         if !(1...256).contains(stackDepth) { throw ValidationError("--stack-depth must be 1 to 256") }
@@ -120,7 +130,8 @@ extension ThreadTrace {
         }
       }
       InterruptSignals.install()
-      let options = TraceOptions(mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex)
+      let options = TraceOptions(
+        mode: allSyscalls ? .allSyscalls : .fast, allFutex: allFutex, syscalls: try syscalls.map(SyscallSet.parse))
       let attaching = !attach.isEmpty
       let tracer = attaching ? Tracer(attachingTo: attach, options: options) : Tracer(command: command, options: options)
       if stacks { tracer.stacks = StackCollector(depth: stackDepth ?? StackCollector.defaultDepth) }

@@ -16,15 +16,38 @@ final class StoryOutput {
   /// Traces of at most this many tasks get each task's story after the tree unless asked otherwise.
   static let storiesByDefaultUpTo = 12
 
+  /// The text summary built as records finish, when `textSummary` was given.
+  private let summaryText: SummaryTextCollector?
+
   /// `streamJSON`: the JSON summary takes finished records out of the fold as they finish, so memory follows
-  /// live tasks only; the text tree needs every record at the end.
-  init(text: FileOutput, palette: Palette, xlat: XlatStyle, streamJSON: Bool) {
+  /// live tasks only. `textSummary` (foldAlike, stories): the text summary does the same, keeping a few
+  /// printed lines per task instead of its record; `noSummary`: no summary, records are dropped as they
+  /// finish; with neither the fold keeps every record for the end.
+  init(
+    text: FileOutput, palette: Palette, xlat: XlatStyle, streamJSON: Bool,
+    textSummary: (foldAlike: Bool, stories: Bool?)? = nil, noSummary: Bool = false
+  ) {
     self.text = text
     self.palette = palette
     eventText = EventText(palette: palette, style: xlat)
-    let summary = summaryJSON
-    lifecycle =
-      streamJSON ? Lifecycle(taskSink: { summary.add(task: $0) }, processSink: { summary.add(process: $0) }) : Lifecycle()
+    if streamJSON {
+      let summary = summaryJSON
+      summaryText = nil
+      lifecycle = Lifecycle(taskSink: { summary.add(task: $0) }, processSink: { summary.add(process: $0) })
+    } else if let textSummary {
+      let collector = SummaryTextCollector(
+        summary: SummaryText(palette: palette, foldAlike: textSummary.foldAlike), stories: textSummary.stories,
+        storiesUpTo: Self.storiesByDefaultUpTo)
+      summaryText = collector
+      lifecycle = Lifecycle(taskSink: { collector.add(task: $0) }, processSink: { collector.add(process: $0) })
+    } else if noSummary {
+      // Finished records are of no further use: let them go.
+      summaryText = nil
+      lifecycle = Lifecycle(taskSink: { _ in }, processSink: { _ in })
+    } else {
+      summaryText = nil
+      lifecycle = Lifecycle()
+    }
   }
 
   /// Folds one event and, when `show`, prints it with its explanations (`lifecycleOnly`: only events of the
@@ -43,6 +66,14 @@ final class StoryOutput {
   /// The task tree, then the stories (`stories` nil: for small traces only).
   func writeTextSummary(afterEvents: Bool, foldAlike: Bool, stories: Bool?) {
     if afterEvents { text.writeLine("") }
+    if let summaryText {
+      summaryText.write(counts: lifecycle.counts) { text.write($0) }
+      if let cost = CostText(palette: palette).render(summaryText.costedRecords) { text.write(cost) }
+      guard stories ?? (lifecycle.counts.tasks <= Self.storiesByDefaultUpTo) else { return }
+      text.writeLine("")
+      for story in summaryText.keptStories { text.writeLine(palette.bold("\(story.tid)") + ": " + TerminalSafe.escape(story.text)) }
+      return
+    }
     text.write(SummaryText(palette: palette, foldAlike: foldAlike).render(lifecycle))
     if let cost = CostText(palette: palette).render(lifecycle.records) { text.write(cost) }
     guard stories ?? (lifecycle.counts.tasks <= Self.storiesByDefaultUpTo) else { return }

@@ -214,6 +214,12 @@ struct Summary {
     var guardSize: Int?
     var name: String?
     var exitCode: Int?
+    /// `cost.stops` (live traces).
+    var stops: Int?
+    /// The function names of `creator_stack` (traces made with --stacks).
+    var creatorFunctions: [String]?
+    var cloneFlags: [String] = []
+    var createdBy: String?
   }
 
   var threads: Int
@@ -234,7 +240,10 @@ struct Summary {
       let exit = task["exit"] as? [String: Any]
       return Task(
         tid: Int32(task["tid"] as? Int ?? 0), kind: task["kind"] as? String ?? "", stackSize: stack?["size"] as? Int,
-        guardSize: stack?["guard_size"] as? Int, name: task["name"] as? String, exitCode: exit?["code"] as? Int)
+        guardSize: stack?["guard_size"] as? Int, name: task["name"] as? String, exitCode: exit?["code"] as? Int,
+        stops: (task["cost"] as? [String: Any])?["stops"] as? Int,
+        creatorFunctions: (task["creator_stack"] as? [[String: Any]])?.map { $0["function"] as? String ?? "?" },
+        cloneFlags: task["clone_flags"] as? [String] ?? [], createdBy: task["created_by"] as? String)
     }
   }
 

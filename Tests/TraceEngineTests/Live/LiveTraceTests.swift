@@ -239,6 +239,7 @@ extension LiveTraceTests {
     // and its exit.
     let costs = lines.filter { $0.contains("\"type\":\"cost\"") }
     #expect(costs.count == 5)
+    #expect(summary.tasks.count == 5 && summary.tasks.allSatisfy { ($0.stops ?? 0) >= 3 }, "\(summary.tasks)")
     #expect(run.stderr.contains("Tracing cost: "))
   }
 }
@@ -275,5 +276,51 @@ extension LiveTraceTests {
     #expect(Date().timeIntervalSince(started) >= 0.4)
     let summary = try Live.summary(of: run.traceFile)
     #expect(summary.processes == 1 && summary.execs >= 2)
+  }
+}
+
+extension LiveTraceTests {
+  /// `-e`/`--syscalls` chooses the calls the filter stops at; threads are still followed and attributed.
+  @Test func aChosenSetOfSyscalls() throws {
+    let program = try Live.program("default_threads")
+    let run = try Live.trace([program], options: ["-e", "trace=clone3,getpid"])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("clone3({flags=CLONE_VM"))
+    #expect(!run.stderr.contains("mmap(") && !run.stderr.contains("set_robust_list("))
+    #expect(try Live.summary(of: run.traceFile).threads == 4)
+    // PATH is searched by the tracer, so the command's one execve is the only one traced.
+    let path = try Live.trace(["true"], options: ["-e", "%process"])
+    Live.expectClean(path)
+    #expect(path.stderr.components(separatedBy: "execve(").count - 1 == 1, "\(path.stderr)")
+    let misspelt = try Live.run(Live.threadtrace.path, ["trace", "-e", "clone3,clon", "--", program], timeout: 10)
+    #expect(misspelt.status != 0 && misspelt.stderr.contains("unknown syscall \"clon\" in --syscalls"))
+  }
+}
+
+extension LiveTraceTests {
+  /// The same program under threadtrace and under `strace -f`: the same tasks of each kind, made by the same
+  /// calls with the same flags, on stacks of the same sizes with the same guards, with the same names.
+  @Test(
+    .enabled(if: strace != nil, "strace is not installed"),
+    arguments: ["stack_sizes", "named_threads", "fork_exec", "vfork_exec", "posix_spawn", "detached_threads", "clone_process"])
+  func agreesWithStrace(_ name: String) throws {
+    let program = try Live.program(name)
+    let run = try Live.trace([program])
+    defer { Live.expectClean(run) }
+    let ours = try Live.summary(of: run.traceFile)
+    let log = Live.workDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).strace").path
+    let straced = try Live.run(Self.strace!, ["-f", "-qq", "-s", "64", "-o", log, program], timeout: 30)
+    #expect(straced.status == run.status)
+    let theirs = try Live.summary(of: log)
+    #expect(ours.threads == theirs.threads && ours.processes == theirs.processes, "\(name)")
+    #expect(ours.vforks == theirs.vforks && ours.execs == theirs.execs, "\(name)")
+    func shape(_ summary: Summary) -> [String] {
+      summary.tasks.filter { $0.kind != "initial" }.map { task in
+        let stack = "\(task.stackSize.map(String.init) ?? "-")/\(task.guardSize.map(String.init) ?? "-")"
+        return "\(task.kind) \(task.createdBy ?? "-") \(task.cloneFlags.sorted().joined(separator: "|")) \(stack) \(task.name ?? "-")"
+      }.sorted()
+    }
+    #expect(shape(ours) == shape(theirs), "\(name)")
   }
 }

@@ -72,6 +72,10 @@ struct StackTests {
 
     let threads = try Self.stacks(of: "clone3", in: run.traceFile)
     #expect(threads.count == 2)
+    // The JSON summary carries each created task's creator stack.
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.threadTasks.count == 2)
+    #expect(summary.threadTasks.allSatisfy { $0.creatorFunctions?.contains("spawn_workers") ?? false }, "\(summary.tasks)")
     for stack in threads {
       let frames = try #require(stack, "a clone3 without a stack")
       // Frame 0 is glibc's clone3 stub, where libunwind has no unwind info. It is local to libc: named from
@@ -113,6 +117,51 @@ struct StackTests {
     #expect(explained.status == 0, "\(explained.stderr)")
     let replayedFrames = explained.stdout.split(separator: "\n").filter { $0.hasPrefix("       > ") }
     #expect(replayedFrames == liveFrames)
+  }
+
+  /// `threadtrace diff` on live `--stacks` traces: the program against another run of itself is the same setup;
+  /// built with -DOTHER_CALLER, its threads come from start_pool instead of spawn_workers: still paired with the
+  /// first build's threads, and the call site is their one difference. Against a run without --stacks, frames are
+  /// not compared, and the report says so.
+  @Test func diffTellsCallSitesApart() throws {
+    let program = try Self.program()
+    let otherCaller = try Live.program("creator_stacks", flags: ["-g", "-DOTHER_CALLER"])
+    let first = try Live.trace([program], options: ["--stacks"])
+    defer { Live.expectClean(first) }
+    let again = try Live.trace([program], options: ["--stacks"])
+    defer { Live.expectClean(again) }
+    let moved = try Live.trace([otherCaller], options: ["--stacks"])
+    defer { Live.expectClean(moved) }
+    let plain = try Live.trace([otherCaller])
+    defer { Live.expectClean(plain) }
+    #expect([first, again, moved, plain].allSatisfy { $0.status == 0 })
+    let sameSetup =
+      "same setup: 1 initial, 2 threads, 1 process, 1 vfork child in 4 recipes; only tids, addresses and times differ\n"
+
+    let same = try Live.run(Live.threadtrace.path, ["diff", first.traceFile, again.traceFile], timeout: 30)
+    #expect(same.status == 0, "\(same.stdout)")
+    #expect(same.stdout == sameSetup)
+
+    // What spawn_workers calls, as this machine's symbols name it (pthread_create, or glibc's own name for it).
+    let frames = try #require(try Self.stacks(of: "clone3", in: first.traceFile).first ?? nil)
+    let caller = try #require(frames.firstIndex { $0.function == "spawn_workers" })
+    let creating = try #require(caller > 0 ? frames[caller - 1].function : nil)
+    let differ = try Live.run(
+      Live.threadtrace.path, ["diff", "--color", "never", first.traceFile, moved.traceFile], timeout: 30)
+    #expect(differ.status == 1)
+    #expect(differ.stdout.hasPrefix("the setups differ: 1 difference in 1 group of alike tasks\n"), "\(differ.stdout)")
+    #expect(differ.stdout.contains(
+      "  ↳ created from other code: A via spawn_workers ← main, B via start_pool ← main (both call \(creating))\n"),
+      "\(differ.stdout)")
+    for group in ["initial task", "processes (clone)", "vfork children (vfork)"] {
+      #expect(differ.stdout.contains("\n= \(group): same in both\n"), "\(group)")
+    }
+    #expect(!differ.stdout.contains("only in"))
+
+    let unstacked = try Live.run(Live.threadtrace.path, ["diff", first.traceFile, plain.traceFile], timeout: 30)
+    #expect(unstacked.status == 0, "\(unstacked.stdout)")
+    #expect(unstacked.stdout
+      == sameSetup + "the creators' stacks were not compared: only A recorded them (trace --stacks), not B\n")
   }
 
   /// After an exec the process's old mappings and unwind info are thrown away: with address randomisation off

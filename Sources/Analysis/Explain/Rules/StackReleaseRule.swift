@@ -7,8 +7,7 @@ struct StackReleaseRule: ExplainRule {
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in
-      guard case .stackReleased(let owner, let unmapped) = item else { return nil }
-      let tid = lifecycle.record(owner).tid
+      guard case .stackReleased(_, let tid, let unmapped) = item else { return nil }
       return note(unmapped ? Message.unmapped(tid) : Message.released(tid))
     }
   }
