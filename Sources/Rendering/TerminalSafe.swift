@@ -50,10 +50,10 @@ public enum TerminalSafe {
   }
 
   static func needsEscaping(_ text: String) -> Bool {
-    for (index, byte) in text.utf8.enumerated() where byte < 0x20 || byte == 0x7F || byte == 0xC2 {
-      if byte != 0xC2 { return true }
-      let next = text.utf8.dropFirst(index + 1).first ?? 0
-      if next >= 0x80 && next <= 0x9F { return true }
+    var afterC2 = false
+    for byte in text.utf8 {
+      if byte < 0x20 || byte == 0x7F || (afterC2 && byte >= 0x80 && byte <= 0x9F) { return true }
+      afterC2 = byte == 0xC2
     }
     return false
   }
