@@ -3,7 +3,11 @@ import PackageDescription
 
 let package = Package(
   name: "threadtrace",
-  products: [.executable(name: "threadtrace", targets: ["threadtrace"])],
+  products: [
+    .executable(name: "threadtrace", targets: ["threadtrace"]),
+    // For fuzz/, the libFuzzer package that depends on this one by path.
+    .library(name: "TraceIO", targets: ["TraceIO"]),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],

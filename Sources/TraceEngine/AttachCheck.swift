@@ -81,11 +81,14 @@ public enum AttachCheck {
   }
 
   /// CAP_SYS_PTRACE (bit 19) in our effective set.
-  public static func hasSysPtrace() -> Bool {
+  public static func hasSysPtrace() -> Bool { hasCapability(19) }
+
+  /// Capability number `bit` (linux/capability.h: 19 CAP_SYS_PTRACE, 21 CAP_SYS_ADMIN) in our effective set.
+  public static func hasCapability(_ bit: Int) -> Bool {
     guard let text = ProcFiles.read("/proc/self/status") else { return false }
     for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
       let hex = line.dropFirst("CapEff:".count).filter { !$0.isWhitespace }
-      return (UInt64(hex, radix: 16) ?? 0) & (1 << 19) != 0
+      return (UInt64(hex, radix: 16) ?? 0) & (1 << UInt64(bit)) != 0
     }
     return false
   }

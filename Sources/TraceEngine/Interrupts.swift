@@ -1,3 +1,4 @@
+import CPtraceShim
 import Glibc
 import Synchronization
 
@@ -11,6 +12,8 @@ public enum InterruptSignals {
   /// Installs the handlers, without SA_RESTART so that a blocked `waitpid` returns EINTR at once (glibc's
   /// `signal()` would restart it), and ignores SIGPIPE so a closed output pipe is an EPIPE error, not a death.
   public static func install() {
+    // First what we were started with: the traced command gets that back (spawn.c), not our handlers.
+    cpt_save_inherited_signals()
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { signal in pendingInterrupt.store(signal, ordering: .relaxed) }
     action.sa_flags = 0

@@ -5,10 +5,15 @@ import Glibc
 /// set-user-ID, set-group-ID or file-capability program traced by a tracer without CAP_SYS_PTRACE *without*
 /// those privileges, and says nothing. threadtrace says it, before the program starts.
 public enum PrivilegeCheck {
-  /// A warning for `command`, or nil when it gains nothing at exec or threadtrace may trace it with its
-  /// privileges (it has CAP_SYS_PTRACE).
-  public static func warning(for command: String, hasSysPtrace: Bool = AttachCheck.hasSysPtrace()) -> String? {
-    guard !hasSysPtrace, let path = resolve(command) else { return nil }
+  /// A warning for `command`, or nil when it gains nothing at exec or keeps its privileges traced: threadtrace
+  /// has CAP_SYS_PTRACE (else ptrace drops them) and, in fast mode, CAP_SYS_ADMIN (else the filter needs
+  /// NO_NEW_PRIVS, which drops them too).
+  public static func warning(
+    for command: String, fastPath: Bool, hasSysPtrace: Bool = AttachCheck.hasSysPtrace(),
+    hasSysAdmin: Bool = AttachCheck.hasCapability(21)
+  ) -> String? {
+    let noNewPrivs = fastPath && !hasSysAdmin
+    guard !hasSysPtrace || noNewPrivs, let path = resolve(command) else { return nil }
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     var gains: [String] = []
@@ -16,8 +21,13 @@ public enum PrivilegeCheck {
     if info.st_mode & S_ISGID != 0 { gains.append("set-group-ID (runs as gid \(info.st_gid))") }
     if cpt_has_file_capabilities(path) == 1 { gains.append("given file capabilities") }
     guard !gains.isEmpty else { return nil }
-    return "\(path) is \(gains.joined(separator: " and ")): traced by threadtrace without CAP_SYS_PTRACE it runs "
-      + "without those privileges (the kernel drops them at exec under ptrace), so it may fail or behave differently"
+    let what = "\(path) is \(gains.joined(separator: " and ")): "
+    guard hasSysPtrace else {
+      return what + "traced by threadtrace without CAP_SYS_PTRACE it runs without those privileges (the kernel drops "
+        + "them at exec under ptrace), so it may fail or behave differently"
+    }
+    return what + "the fast path's seccomp filter needs NO_NEW_PRIVS without CAP_SYS_ADMIN, under which it runs "
+      + "without those privileges, so it may fail or behave differently; --all-syscalls runs it with them"
   }
 
   /// Where `execvp` would find `command`: as given when it has a slash, else the first executable in PATH.

@@ -302,6 +302,11 @@ public final class Tracer {
         // The call was not stopped at (a --syscalls set without it): the kernel knows the new task's group.
         tgid = ProcFiles.statusField("Tgid", of: newTID).map { Int32(truncatingIfNeeded: $0) } ?? newTID
       }
+      // The creator's call returns the new task's pid in the creator's PID namespace (1, 2 … inside
+      // `unshare -p`); the event message is the tracer's view, the tid every record uses: the return value is
+      // recorded as that (fault test T25), as strace --pidns-translation shows it. The fast path completes the
+      // call here with that tid; --all-syscalls completes it at its exit stop, which reads this.
+      thread.pending?.createdTID = newTID
       if let early = threads[newTID] {
         early.tgid = tgid  // its first stop came before this event (rule 4): claim it
       } else {
@@ -361,7 +366,10 @@ public final class Tracer {
     // Hard-cases T24: the command is done but left processes behind (`cmd &`, a daemon). Following them until
     // they end is strace -f's behaviour; detaching is not an option in fast mode (their filter would make every
     // traced call fail with ENOSYS). Never wait silently: say who is still followed.
-    let left = Set(threads.values.filter { !$0.killed }.map(\.tgid)).sorted()
+    // Its own threads are going with it (exit_group), even if their ends are reported after the leader's.
+    // Its own threads are going with it (exit_group), even if the tracer still holds state for them (a Go
+    // program's last clone, whose child the exit_group took before its first stop).
+    let left = Set(threads.values.filter { !$0.killed && $0.tgid != thread.tgid }.map(\.tgid)).sorted()
     if !left.isEmpty, !killing {
       let shown = left.prefix(5).map { tgid in
         "\(tgid)" + (AttachCheck.command(of: tgid).map { " (\(String($0.prefix(40))))" } ?? "")
@@ -405,6 +413,12 @@ public final class Tracer {
     let arguments = SyscallDecoder.entry(
       name: name, architecture: architecture, args: args, memory: LiveMemory(tid: thread.tid))
     var event = SyscallEvent(name: name, number: number, architecture: architecture, arguments: arguments)
+    if name == "restart_syscall", let original = thread.restartableCall {
+      // The kernel resumes a call cut short with ERESTART_RESTARTBLOCK (nanosleep, poll, futex …) through
+      // restart_syscall, which has no arguments of its own: say which call it continues, in strace's words, so
+      // it reads like a logged `restart_syscall(<... resuming interrupted clock_nanosleep ...>)` (T10).
+      event.arguments = [Argument(.text("<... resuming interrupted \(original) ...>"))]
+    }
     if let stacks, architecture == .x86_64, StackCollector.records(name) {
       event.stack = stacks.capture(tid: thread.tid, tgid: thread.tgid, instructionPointer: info.instruction_pointer)
     }
@@ -475,6 +489,15 @@ public final class Tracer {
   ) {
     thread.pending = nil
     var event = pending.event
+    var result = result
+    if let created = pending.createdTID, case .success(let value, _) = result, value > 0, value != Int64(created) {
+      result = .success(Int64(created))
+    }
+    if case .interrupted(errno: 516) = result {  // ERESTART_RESTARTBLOCK: restart_syscall will continue it
+      if event.name != "restart_syscall" { thread.restartableCall = event.name }
+    } else if event.name == "restart_syscall" {
+      thread.restartableCall = nil
+    }
     event.result = result
     event.arguments = SyscallDecoder.exit(
       name: event.name, architecture: event.architecture, args: pending.args, arguments: event.arguments,
@@ -607,6 +630,8 @@ final class ThreadState {
   var stops = 0
   /// Its `exit`/`exit_group` was reported (at the entry, or synthesised at PTRACE_EVENT_EXIT).
   var exitReported = false
+  /// The call last cut short with ERESTART_RESTARTBLOCK: what a following restart_syscall continues.
+  var restartableCall: String?
   /// The ABI of its last syscall: a change is reported as a personality event.
   var architecture = Architecture.x86_64
 
@@ -620,6 +645,8 @@ struct PendingCall {
   var event: SyscallEvent
   var args: [UInt64]
   var entryTime: TraceTime
+  /// The task this call created (PTRACE_EVENT_FORK/VFORK/CLONE's message), in the tracer's PID namespace.
+  var createdTID: Int32?
 }
 
 extension TraceTime {

@@ -22,22 +22,29 @@ struct PrivilegeCheckTests {
     defer { for path in [setuid, setgid, plain] { unlink(path) } }
     let uid = getuid()
     #expect(
-      PrivilegeCheck.warning(for: setuid, hasSysPtrace: false)
+      PrivilegeCheck.warning(for: setuid, fastPath: true, hasSysPtrace: false)
         == "\(setuid) is set-user-ID (runs as uid \(uid)): traced by threadtrace without CAP_SYS_PTRACE it runs "
         + "without those privileges (the kernel drops them at exec under ptrace), so it may fail or behave differently")
-    #expect(PrivilegeCheck.warning(for: setgid, hasSysPtrace: false)?.contains("is set-group-ID (runs as gid ") == true)
-    #expect(PrivilegeCheck.warning(for: plain, hasSysPtrace: false) == nil)
-    // With CAP_SYS_PTRACE the kernel honours the bits: nothing to warn about.
-    #expect(PrivilegeCheck.warning(for: setuid, hasSysPtrace: true) == nil)
+    #expect(PrivilegeCheck.warning(for: setgid, fastPath: false, hasSysPtrace: false)?.contains("is set-group-ID (runs as gid ") == true)
+    #expect(PrivilegeCheck.warning(for: plain, fastPath: true, hasSysPtrace: false, hasSysAdmin: false) == nil)
+    // With CAP_SYS_PTRACE, and CAP_SYS_ADMIN for the fast path's filter, the kernel honours the bits.
+    #expect(PrivilegeCheck.warning(for: setuid, fastPath: true, hasSysPtrace: true, hasSysAdmin: true) == nil)
+    #expect(PrivilegeCheck.warning(for: setuid, fastPath: false, hasSysPtrace: true, hasSysAdmin: false) == nil)
+    // Without CAP_SYS_ADMIN the fast path's filter needs NO_NEW_PRIVS.
+    #expect(
+      PrivilegeCheck.warning(for: setuid, fastPath: true, hasSysPtrace: true, hasSysAdmin: false)
+        == "\(setuid) is set-user-ID (runs as uid \(uid)): the fast path's seccomp filter needs NO_NEW_PRIVS without "
+        + "CAP_SYS_ADMIN, under which it runs without those privileges, so it may fail or behave differently; "
+        + "--all-syscalls runs it with them")
   }
 
   @Test func commandsAreFoundInPATHAsExecvpFindsThem() throws {
-    #expect(PrivilegeCheck.warning(for: "no-such-command-\(UUID().uuidString)", hasSysPtrace: false) == nil)
+    #expect(PrivilegeCheck.warning(for: "no-such-command-\(UUID().uuidString)", fastPath: true, hasSysPtrace: false) == nil)
     // `su` is set-user-ID root on Debian; where it exists, a bare name is looked up in PATH.
     if let su = ["/usr/bin/su", "/bin/su"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
       var info = stat()
       if stat(su, &info) == 0, info.st_mode & S_ISUID != 0 {
-        #expect(PrivilegeCheck.warning(for: "su", hasSysPtrace: false)?.contains("is set-user-ID (runs as uid 0)") == true)
+        #expect(PrivilegeCheck.warning(for: "su", fastPath: true, hasSysPtrace: false)?.contains("is set-user-ID (runs as uid 0)") == true)
       }
     }
   }

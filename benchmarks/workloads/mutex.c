@@ -21,7 +21,7 @@ static void *take_turns(void *arg) {
 }
 
 int main(int argc, char **argv) {
-  rounds = argc > 1 ? atoi(argv[1]) : 5000;
+  rounds = argc > 1 ? atoi(argv[1]) : 2000;
   pthread_t threads[8];
   for (long i = 0; i < 8; i++) pthread_create(&threads[i], NULL, take_turns, (void *)i);
   for (int i = 0; i < 8; i++) pthread_join(threads[i], NULL);

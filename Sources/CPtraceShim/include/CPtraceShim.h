@@ -139,6 +139,10 @@ typedef struct cpt_spawn_failure {
 /// execvp(`file`, `argv`). `argv` ends with NULL. Returns 0 or -errno (fork or pipe failed).
 int cpt_spawn(const char *_Nonnull file, char *const _Nullable *_Nonnull argv, const void *_Nullable filter,
               unsigned short filter_length, cpt_spawned *_Nonnull spawned);
+/// Records the signals threadtrace was started with ignored, before it changes its own handlers (call it
+/// first). `cpt_spawn`'s child ignores those again, so the command gets what it would have had untraced: a signal
+/// `nohup` ignored stays ignored.
+void cpt_save_inherited_signals(void);
 /// Lets the child continue to its exec. Call it after PTRACE_SEIZE.
 void cpt_spawn_release(cpt_spawned *_Nonnull spawned);
 /// Reads the child's failure report without blocking: 1 if one was read into `failure`, 0 if none (yet), -errno.

@@ -119,7 +119,9 @@ struct StraceLinePrefix {
       guard let (minutes, afterMinutes) = line.decimal(at: after + 1, to: end), afterMinutes < end,
         line[afterMinutes] == ASCII.colon, let (seconds, afterSeconds) = line.decimal(at: afterMinutes + 1, to: end)
       else { return start }
-      var micros = (Int64(clamping: first) * 3600 + Int64(clamping: minutes) * 60 + Int64(clamping: seconds))
+      // Wrapping arithmetic: a hostile `99999999999999999999:00:00` saturates each field, and a checked `*`/`+`
+      // would trap (found by fuzzing). A stamp that large is nonsense either way; it must not stop the reader.
+      var micros = (Int64(clamping: first) &* 3600 &+ Int64(clamping: minutes) &* 60 &+ Int64(clamping: seconds))
         &* 1_000_000
       var index = afterSeconds
       if index < end, line[index] == ASCII.dot {

@@ -87,7 +87,10 @@ final class TaskTable<Value> {
     get { slot(of: key).map { values[$0] } }
     set {
       if let newValue {
-        values[slot(inserting: key) { newValue }] = newValue
+        // The slot first: inserting may rehash and reallocate `values`, and `values[slot(…)]` would read the old
+        // pointer before the call (a use-after-free found by fuzzing under AddressSanitizer).
+        let index = slot(inserting: key) { newValue }
+        values[index] = newValue
       } else {
         removeValue(forKey: key)
       }
@@ -97,7 +100,10 @@ final class TaskTable<Value> {
   /// As `Dictionary`'s: reading does not insert, mutating does.
   subscript(key: Int32, default make: @autoclosure () -> Value) -> Value {
     get { slot(of: key).map { values[$0] } ?? make() }
-    _modify { yield &values[slot(inserting: key, make)] }
+    _modify {
+      let index = slot(inserting: key, make)  // before reading `values`: inserting may reallocate it (see above)
+      yield &values[index]
+    }
   }
 
   @discardableResult

@@ -142,7 +142,7 @@ extension ThreadTrace {
         try attachOrExplain(tracer)
         tracedCommand = AttachCheck.command(of: attach[0]).map { $0.split(separator: " ").map(String.init) } ?? []
       } else {
-        if let warning = PrivilegeCheck.warning(for: command[0]) {
+        if let warning = PrivilegeCheck.warning(for: command[0], fastPath: !allSyscalls) {
           Diagnostics.warning(TerminalSafe.escape(warning))
         }
         do {
@@ -228,10 +228,15 @@ extension ThreadTrace {
       }
       text.flush()
       if textFD != 2 { close(textFD) }
+      // The events text could not be written (a full disk, a closed pipe): as incomplete as a failed trace file,
+      // said once (T22). FileOutput stops writing at the first failure.
+      if let failure = text.failure {
+        Diagnostics.error("\(TerminalSafe.escape(outputText ?? "standard error")): cannot write the events: \(String(cString: strerror(failure)))")
+      }
       // An incomplete trace file is a failure of ours even when the command succeeded (hard-cases rule 11).
       // Attached, the processes are not ours: their exit codes are not threadtrace's (as with strace -p).
       let exitCode = attaching ? 0 : outcome.exitCode
-      if (traceFailure != nil || !timelineWritten) && exitCode == 0 { throw ExitCode(3) }
+      if (traceFailure != nil || text.failure != nil || !timelineWritten) && exitCode == 0 { throw ExitCode(3) }
       if exitCode != 0 { throw ExitCode(exitCode) }
     }
 

@@ -46,8 +46,14 @@ enum Live {
   static let workDirectory: URL = {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("threadtrace-live-\(getpid())")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    // Compiled fixtures and trace files are this test process's alone: gone when it exits, not left in /tmp.
+    atexit { Live.removeWorkDirectory() }
     return url
   }()
+
+  static func removeWorkDirectory() {
+    try? FileManager.default.removeItem(at: workDirectory)
+  }
 
   /// Why live tests cannot run here, or nil: ptrace must be permitted (we trace our own child, so Yama 1 is fine).
   static let unavailable: String? = {

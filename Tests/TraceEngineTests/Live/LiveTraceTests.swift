@@ -276,6 +276,14 @@ extension LiveTraceTests {
     #expect(Date().timeIntervalSince(started) >= 0.4)
     let summary = try Live.summary(of: run.traceFile)
     #expect(summary.processes == 1 && summary.execs >= 2)
+    // Threads ended by their process's exit_group are not processes left behind, even when their ends are
+    // reported after the leader's.
+    let program = try Live.program("exit_with_threads")
+    for _ in 0..<5 {
+      let threads = try Live.trace([program], options: ["--quiet"])
+      Live.expectClean(threads)
+      #expect(threads.status == 0 && !threads.stderr.contains("still following"), "\(threads.stderr)")
+    }
   }
 }
 
