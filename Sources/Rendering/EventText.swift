@@ -1,8 +1,13 @@
+import Analysis
 import SyscallDecoding
 import TraceModel
 
 /// One event as a line of text, in strace's shape (`tid  name(args) = result`), built from the model so that a
 /// live run and a replayed file print the same. Every piece of trace data is escaped for the terminal.
+///
+/// The text is written as UTF-8 bytes into a caller's buffer: a traced program's every event goes through here,
+/// and building it from `String` pieces (a concatenation, a `joined`, a `String(radix:)` each) was most of the
+/// cost of printing one.
 public struct EventText: Sendable {
   public var palette: Palette
   /// How constants are printed (strace `-X`).
@@ -14,143 +19,380 @@ public struct EventText: Sendable {
   }
 
   public func line(_ event: TraceEvent) -> String {
-    let prefix = pad(String(event.tid), 6) + " "
+    var bytes: [UInt8] = []
+    write(event, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Appends the event's line (without a newline; a stack adds lines below it) to `out`.
+  public func write(_ event: TraceEvent, to out: inout [UInt8]) {
+    TextBytes.decimal(Int64(event.tid), width: 6, to: &out)
+    out.append(UInt8(ascii: " "))
     switch event.body {
     case .syscall(let call):
-      guard let stack = call.stack, !stack.isEmpty else { return prefix + syscall(call) }
-      return prefix + syscall(call) + "\n" + stackLines(stack)
+      write(call, to: &out)
+      if let stack = call.stack, !stack.isEmpty {
+        out.append(0x0A)
+        writeStack(stack, to: &out)
+      }
     case .signal(let signal):
-      let details = signal.details.map { " {\(TerminalSafe.escape($0))}" } ?? ""
-      return prefix + palette.magenta("--- \(signalName(signal.signal))\(details) ---")
+      palette.start(Palette.magentaCode, &out)
+      TextBytes.append("--- ", to: &out)
+      TextBytes.append(signalName(signal.signal), to: &out)
+      if let details = signal.details {
+        TextBytes.append(" {", to: &out)
+        TerminalSafe.write(details, to: &out)
+        out.append(UInt8(ascii: "}"))
+      }
+      TextBytes.append(" ---", to: &out)
+      palette.end(&out)
     case .groupStop(let signal):
-      return prefix + palette.magenta("--- stopped by \(signalName(signal)) ---")
+      palette.start(Palette.magentaCode, &out)
+      TextBytes.append("--- stopped by ", to: &out)
+      TextBytes.append(signalName(signal), to: &out)
+      TextBytes.append(" ---", to: &out)
+      palette.end(&out)
     case .exited(let code):
-      return prefix + palette.bold("+++ exited with \(code) +++")
+      palette.start(Palette.boldCode, &out)
+      TextBytes.append("+++ exited with ", to: &out)
+      TextBytes.decimal(Int64(code), to: &out)
+      TextBytes.append(" +++", to: &out)
+      palette.end(&out)
     case .killed(let signal, let core):
-      return prefix + palette.red("+++ killed by \(signalName(signal))\(core ? " (core dumped)" : "") +++")
+      palette.start(Palette.redCode, &out)
+      TextBytes.append("+++ killed by ", to: &out)
+      TextBytes.append(signalName(signal), to: &out)
+      if core { TextBytes.append(" (core dumped)", to: &out) }
+      TextBytes.append(" +++", to: &out)
+      palette.end(&out)
     case .execTookOver(let former):
-      return prefix + palette.bold("+++ superseded by execve in pid \(former) +++")
+      palette.start(Palette.boldCode, &out)
+      TextBytes.append("+++ superseded by execve in pid ", to: &out)
+      TextBytes.decimal(Int64(former), to: &out)
+      TextBytes.append(" +++", to: &out)
+      palette.end(&out)
     case .attached:
-      return prefix + palette.dim("(attached)")
+      TextBytes.append(palette.dim("(attached)"), to: &out)
     case .detached:
-      return prefix + palette.dim("(detached)")
+      TextBytes.append(palette.dim("(detached)"), to: &out)
     case .personality(let architecture):
-      return prefix + palette.dim("[ runs in \(architecture == .i386 ? "32" : "64") bit mode ]")
+      TextBytes.append(palette.dim("[ runs in \(architecture == .i386 ? "32" : "64") bit mode ]"), to: &out)
     case .tracerMessage(let text):
-      return prefix + palette.dim(TerminalSafe.escape(text))
+      palette.start(Palette.dimCode, &out)
+      TerminalSafe.write(text, to: &out)
+      palette.end(&out)
     case .cost(let cost):
-      return prefix + palette.dim(
-        "(cost: \(cost.stops) ptrace stops; \(cost.voluntarySwitches) voluntary, \(cost.involuntarySwitches) involuntary context switches)")
+      TextBytes.append(
+        palette.dim(
+          "(cost: \(cost.stops) ptrace stops; \(cost.voluntarySwitches) voluntary, \(cost.involuntarySwitches) involuntary context switches)"
+        ), to: &out)
     }
   }
 
+  /// An explanation under its event: `       ↳ TEXT`, coloured by its tone.
+  public func writeAnnotation(_ annotation: Annotation, to out: inout [UInt8]) {
+    switch annotation.tone {
+    case .explanation: palette.start(Palette.cyanCode, &out)
+    case .kernel: palette.start(Palette.blueCode, &out)
+    case .warning: palette.start(Palette.yellowCode, &out)
+    }
+    TextBytes.append("       ↳ ", to: &out)
+    TerminalSafe.write(annotation.text, to: &out)
+    palette.end(&out)
+  }
+
   public func syscall(_ call: SyscallEvent) -> String {
-    var text = palette.bold(TerminalSafe.escape(call.name)) + "("
-    text += call.arguments.map(argument).joined(separator: ", ")
-    if call.completeness == .entryOnly && call.result == nil {
+    var bytes: [UInt8] = []
+    write(call, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  func write(_ call: SyscallEvent, to out: inout [UInt8]) {
+    let completeness = call.completeness
+    let unfinished = completeness == .entryOnly && call.result == nil
+    // Only a call whose entry the trace missed reads `<... name(args) resumed>`.
+    if !unfinished && completeness == .exitOnly { TextBytes.append("<... ", to: &out) }
+    palette.start(Palette.boldCode, &out)
+    TerminalSafe.write(call.name, to: &out)
+    palette.end(&out)
+    out.append(UInt8(ascii: "("))
+    var first = true
+    for argument in call.arguments {
+      if !first { TextBytes.append(", ", to: &out) }
+      first = false
+      write(argument, to: &out)
+    }
+    if unfinished {
       // exit and exit_group never return: strace's `= ?`, not a call waiting for its other half.
-      if call.name == "exit" || call.name == "exit_group" { return text + ") = ?" }
-      text += " <unfinished ...>"
-      return text
+      let name = call.name
+      if name == "exit" || name == "exit_group" {
+        TextBytes.append(") = ?", to: &out)
+      } else {
+        TextBytes.append(" <unfinished ...>", to: &out)
+      }
+      return
     }
-    text += ")"
+    out.append(UInt8(ascii: ")"))
     // The fast path did not stop at its return: nothing to show rather than a made-up `= 0`.
-    if call.completeness == .resultUnread { return text }
-    if call.completeness == .exitOnly { text = "<... " + text + " resumed>" }
-    text += " = " + result(call)
+    if completeness == .resultUnread { return }
+    if completeness == .exitOnly { TextBytes.append(" resumed>", to: &out) }
+    TextBytes.append(" = ", to: &out)
+    writeResult(call, to: &out)
     if let duration = call.durationMicroseconds {
-      text += palette.dim(" <\(duration / 1_000_000).\(pad6(duration % 1_000_000))>")
+      palette.start(Palette.dimCode, &out)
+      if duration >= 0 {
+        TextBytes.append(" <", to: &out)
+        TextBytes.decimal(duration / 1_000_000, to: &out)
+        out.append(UInt8(ascii: "."))
+        TextBytes.decimal(duration % 1_000_000, zeroPaddedTo: 6, to: &out)
+        out.append(UInt8(ascii: ">"))
+      } else {
+        // Never seen from a real trace; kept in the old shape (a minus sign inside the padding).
+        let micros = String(duration % 1_000_000)
+        TextBytes.append(
+          " <\(duration / 1_000_000).\(String(repeating: "0", count: max(0, 6 - micros.count)) + micros)>", to: &out)
+      }
+      palette.end(&out)
     }
-    return text
   }
 
   /// The caller's stack under its call, one frame a line, innermost first, as strace -k prints it:
   /// `MODULE(FUNCTION+0xOFFSET) [0xADDRESS]`, the address being the one in the module's ELF file when known
   /// (the same in every run), else the one in the process.
   public func stackLines(_ stack: [StackFrame]) -> String {
-    stack.map { frame in
-      var text = "       > "
-      if let module = frame.module { text += TerminalSafe.escape(module) }
+    var bytes: [UInt8] = []
+    writeStack(stack, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  func writeStack(_ stack: [StackFrame], to out: inout [UInt8]) {
+    for (index, frame) in stack.enumerated() {
+      if index > 0 { out.append(0x0A) }
+      palette.start(Palette.dimCode, &out)
+      TextBytes.append("       > ", to: &out)
+      if let module = frame.module { TerminalSafe.write(module, to: &out) }
       if let function = frame.function {
-        text += "(" + TerminalSafe.escape(function) + "+0x" + String(frame.offset ?? 0, radix: 16) + ")"
+        out.append(UInt8(ascii: "("))
+        TerminalSafe.write(function, to: &out)
+        TextBytes.append("+0x", to: &out)
+        TextBytes.hex(frame.offset ?? 0, to: &out)
+        out.append(UInt8(ascii: ")"))
       } else if let moduleOffset = frame.moduleOffset {
-        text += "(+0x" + String(moduleOffset, radix: 16) + ")"
+        TextBytes.append("(+0x", to: &out)
+        TextBytes.hex(moduleOffset, to: &out)
+        out.append(UInt8(ascii: ")"))
       }
-      text += " [0x" + String(frame.moduleOffset ?? frame.pc, radix: 16) + "]"
-      return palette.dim(text)
-    }.joined(separator: "\n")
+      TextBytes.append(" [0x", to: &out)
+      TextBytes.hex(frame.moduleOffset ?? frame.pc, to: &out)
+      out.append(UInt8(ascii: "]"))
+      palette.end(&out)
+    }
   }
 
-  func argument(_ argument: Argument) -> String {
-    let value = self.value(argument.value)
-    guard let name = argument.name else { return value }
-    return "\(TerminalSafe.escape(name))=\(value)"
+  func write(_ argument: Argument, to out: inout [UInt8]) {
+    if let name = argument.name {
+      TerminalSafe.write(name, to: &out)
+      out.append(UInt8(ascii: "="))
+    }
+    write(argument.value, to: &out)
   }
 
-  func value(_ value: ArgValue) -> String {
+  func write(_ value: ArgValue, to out: inout [UInt8]) {
     switch value {
-    case .integer(let number): return String(number)
-    case .address(let address): return address == 0 ? "NULL" : "0x" + String(address, radix: 16)
-    case .symbolic(let symbolic):
-      let names = symbolic.parts.map(TerminalSafe.escape).joined(separator: "|")
-      switch style {
-      case .abbreviated: return names
-      case .raw: return symbolic.raw.map { "0x" + String($0, radix: 16) } ?? names
-      case .verbose: return symbolic.raw.map { "0x\(String($0, radix: 16)) /* \(names) */" } ?? names
+    case .integer(let number): TextBytes.decimal(number, to: &out)
+    case .address(let address):
+      if address == 0 {
+        TextBytes.append("NULL", to: &out)
+      } else {
+        TextBytes.append("0x", to: &out)
+        TextBytes.hex(address, to: &out)
       }
-    case .string(let string): return quoted(string)
-    case .structure(let fields): return "{" + fields.map(argument).joined(separator: ", ") + "}"
+    case .symbolic(let symbolic):
+      switch style {
+      case .abbreviated:
+        writeNames(symbolic.parts, to: &out)
+      case .raw:
+        if let raw = symbolic.raw {
+          TextBytes.append("0x", to: &out)
+          TextBytes.hex(raw, to: &out)
+        } else {
+          writeNames(symbolic.parts, to: &out)
+        }
+      case .verbose:
+        if let raw = symbolic.raw {
+          TextBytes.append("0x", to: &out)
+          TextBytes.hex(raw, to: &out)
+          TextBytes.append(" /* ", to: &out)
+          writeNames(symbolic.parts, to: &out)
+          TextBytes.append(" */", to: &out)
+        } else {
+          writeNames(symbolic.parts, to: &out)
+        }
+      }
+    case .string(let string): writeQuoted(string, to: &out)
+    case .structure(let fields):
+      out.append(UInt8(ascii: "{"))
+      for (index, field) in fields.enumerated() {
+        if index > 0 { TextBytes.append(", ", to: &out) }
+        write(field, to: &out)
+      }
+      out.append(UInt8(ascii: "}"))
     case .array(let values, let truncated):
-      return "[" + values.map(self.value).joined(separator: ", ") + (truncated ? ", ..." : "") + "]"
+      out.append(UInt8(ascii: "["))
+      for (index, element) in values.enumerated() {
+        if index > 0 { TextBytes.append(", ", to: &out) }
+        write(element, to: &out)
+      }
+      if truncated { TextBytes.append(", ...", to: &out) }
+      out.append(UInt8(ascii: "]"))
     case .fileDescriptor(let fd, let path):
-      return path.map { "\(fd)<\(TerminalSafe.escape($0))>" } ?? String(fd)
-    case .changed(let from, let to): return "\(self.value(from)) => \(self.value(to))"
-    case .text(let text): return TerminalSafe.escape(text)
+      TextBytes.decimal(Int64(fd), to: &out)
+      if let path {
+        out.append(UInt8(ascii: "<"))
+        TerminalSafe.write(path, to: &out)
+        out.append(UInt8(ascii: ">"))
+      }
+    case .changed(let from, let to):
+      write(from, to: &out)
+      TextBytes.append(" => ", to: &out)
+      write(to, to: &out)
+    case .text(let text): TerminalSafe.write(text, to: &out)
+    }
+  }
+
+  private func writeNames(_ parts: [String], to out: inout [UInt8]) {
+    for (index, part) in parts.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: "|")) }
+      TerminalSafe.write(part, to: &out)
     }
   }
 
   /// A C string literal, as strace prints one: escapes for quotes, backslashes and every non-printable byte.
-  func quoted(_ string: StringValue) -> String {
-    var text = "\""
+  func writeQuoted(_ string: StringValue, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
     for byte in string.bytes {
       switch byte {
-      case UInt8(ascii: "\""): text += "\\\""
-      case UInt8(ascii: "\\"): text += "\\\\"
-      case UInt8(ascii: "\n"): text += "\\n"
-      case UInt8(ascii: "\t"): text += "\\t"
-      case 0x20...0x7E: text.unicodeScalars.append(Unicode.Scalar(byte))
-      default: text += "\\" + String(byte, radix: 8)
+      case UInt8(ascii: "\""): TextBytes.append("\\\"", to: &out)
+      case UInt8(ascii: "\\"): TextBytes.append("\\\\", to: &out)
+      case UInt8(ascii: "\n"): TextBytes.append("\\n", to: &out)
+      case UInt8(ascii: "\t"): TextBytes.append("\\t", to: &out)
+      case 0x20...0x7E: out.append(byte)
+      default:
+        // Octal without leading zeros, as strace prints it (`\0`, `\33`, `\377`).
+        out.append(UInt8(ascii: "\\"))
+        if byte >= 0o100 { out.append(UInt8(ascii: "0") + byte >> 6) }
+        if byte >= 0o10 { out.append(UInt8(ascii: "0") + (byte >> 3) & 7) }
+        out.append(UInt8(ascii: "0") + byte & 7)
       }
     }
-    return text + "\"" + (string.truncated ? "..." : "")
+    out.append(UInt8(ascii: "\""))
+    if string.truncated { TextBytes.append("...", to: &out) }
   }
 
-  func result(_ call: SyscallEvent) -> String {
+  func writeResult(_ call: SyscallEvent, to out: inout [UInt8]) {
     switch call.result {
     case .success(let value, let annotation)?:
-      let shown = value > 0xFFFF && ["mmap", "mmap2", "brk", "mremap"].contains(call.name) ? "0x" + String(value, radix: 16) : String(value)
-      return shown + (annotation.map { " " + TerminalSafe.escape($0) } ?? "")
+      if value > 0xFFFF && Self.printsAddress(call.name) {
+        TextBytes.append("0x", to: &out)
+        TextBytes.hex(UInt64(value), to: &out)
+      } else {
+        TextBytes.decimal(value, to: &out)
+      }
+      if let annotation {
+        out.append(UInt8(ascii: " "))
+        TerminalSafe.write(annotation, to: &out)
+      }
     case .failure(let errno)?:
-      let name = ErrnoNames.name(of: errno) ?? "E\(errno)"
-      let message = ErrnoNames.message(of: errno).map { " (\($0))" } ?? ""
-      return palette.red("-1 \(name)\(message)")
+      palette.start(Palette.redCode, &out)
+      TextBytes.append("-1 ", to: &out)
+      writeErrno(errno, to: &out)
+      palette.end(&out)
     case .interrupted(let errno)?:
-      let name = ErrnoNames.name(of: errno) ?? "E\(errno)"
-      let message = ErrnoNames.message(of: errno).map { " (\($0))" } ?? ""
-      return palette.yellow("? \(name)\(message)")
+      palette.start(Palette.yellowCode, &out)
+      TextBytes.append("? ", to: &out)
+      writeErrno(errno, to: &out)
+      palette.end(&out)
     case .noReturn?, nil:
-      return "?"
+      out.append(UInt8(ascii: "?"))
+    }
+  }
+
+  /// The calls whose result is an address, printed in hex as strace does.
+  private static func printsAddress(_ name: String) -> Bool {
+    name == "mmap" || name == "mmap2" || name == "brk" || name == "mremap"
+  }
+
+  private func writeErrno(_ errno: Int32, to out: inout [UInt8]) {
+    if let name = ErrnoNames.name(of: errno) {
+      TextBytes.append(name, to: &out)
+    } else {
+      out.append(UInt8(ascii: "E"))
+      TextBytes.decimal(Int64(errno), to: &out)
+    }
+    if let message = ErrnoNames.message(of: errno) {
+      TextBytes.append(" (", to: &out)
+      TextBytes.append(message, to: &out)
+      out.append(UInt8(ascii: ")"))
     }
   }
 
   private func signalName(_ signal: Int32) -> String { Signals.name(of: signal) ?? "signal \(signal)" }
+}
 
-  private func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+/// Numbers and text appended to a byte buffer as UTF-8, with no intermediate `String`.
+enum TextBytes {
+  static func append(_ text: StaticString, to out: inout [UInt8]) {
+    text.withUTF8Buffer { out.append(contentsOf: $0) }
   }
 
-  private func pad6(_ value: Int64) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+  static func append(_ text: String, to out: inout [UInt8]) {
+    out.append(contentsOf: text.utf8)
+  }
+
+  /// Decimal, right-aligned in `width` columns with spaces (no padding when it is wider).
+  static func decimal(_ value: Int64, width: Int = 0, to out: inout [UInt8]) {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      let end = buffer.count
+      var start = end
+      var rest = value.magnitude
+      repeat {
+        start -= 1
+        buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+      } while rest > 0
+      if value < 0 {
+        start -= 1
+        buffer[start] = UInt8(ascii: "-")
+      }
+      let count = end - start
+      if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - count)) }
+      out.append(contentsOf: buffer[start..<end])
+    }
+  }
+
+  /// A non-negative decimal with leading zeros to `width` digits (a duration's microseconds).
+  static func decimal(_ value: Int64, zeroPaddedTo width: Int, to out: inout [UInt8]) {
+    var rest = value
+    var digits = 1
+    while rest >= 10 {
+      rest /= 10
+      digits += 1
+    }
+    if digits < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits)) }
+    decimal(value, to: &out)
+  }
+
+  /// Lowercase hex digits, no prefix, as `String(value, radix: 16)`.
+  static func hex(_ value: UInt64, to out: inout [UInt8]) {
+    let table: StaticString = "0123456789abcdef"
+    var shift = 60
+    while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+    table.withUTF8Buffer { table in
+      while shift >= 0 {
+        out.append(table[Int((value >> UInt64(shift)) & 0xF)])
+        shift -= 4
+      }
+    }
   }
 }

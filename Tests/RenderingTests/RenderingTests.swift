@@ -15,6 +15,10 @@ struct RenderingTests {
     ("csi\u{9B}2J", "csi\\x9b2J"),
     ("naïve", "naïve"),
     ("tab\there", "tab\\x09here"),
+    ("del\u{7F}", "del\\x7f"),
+    ("c1 \u{80}\u{9F} nbsp\u{A0}", "c1 \\x80\\x9f nbsp\u{A0}"),
+    ("\u{C2}\u{82}", "\u{C2}\\x82"),
+    ("ends in a control\u{1B}", "ends in a control\\x1b"),
   ])
   func terminalSafeEscapesControls(_ input: String, _ expected: String) {
     #expect(TerminalSafe.escape(input) == expected)

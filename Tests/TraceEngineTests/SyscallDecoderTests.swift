@@ -149,4 +149,27 @@ struct SyscallDecoderTests {
     #expect(read.map(\.value) == [.integer(3), .address(0x7ffd_0000_0000), .integer(832)])
     #expect(SyscallDecoder.entry(name: "getpid", architecture: .x86_64, args: [1, 2, 3, 4, 5, 6], memory: FakeMemory()).isEmpty)
   }
+
+  /// Flag words are split into their parts at the bytes `|`; this must be what splitting the rendered text by
+  /// `Character` gives, for every table the decoders use and values with unknown bits among the names.
+  @Test func flagPartsAreTheRenderedTextSplitAtBars() {
+    func parts(_ value: ArgValue) -> [String]? {
+      if case .symbolic(let symbolic) = value { return symbolic.parts }
+      return nil
+    }
+    func expected(_ rendered: String) -> [String] { rendered.split(separator: "|").map(String.init) }
+    let words: [UInt64] = [0, 1, 2, 3, 0x22, 0x20022, 0x4000_0022, 0x8000_0000, 0x3d0f00, 0xffff_ffff, 0x1_0000_0000]
+    for word in words {
+      let mmap = Self.decoded("mmap", [0, 4096, word & 0xF, word, UInt64.max, 0])
+      if let found = parts(mmap[2].value) { #expect(found == expected(MmapProt.render(word & 0xF, style: .abbreviated))) }
+      if let found = parts(mmap[3].value) { #expect(found == expected(MmapFlags.render(word, style: .abbreviated))) }
+      let clone = Self.decoded("clone", [word | 17, 0, 0, 0, 0])
+      let flags = word & 0xffff_ffff | 17
+      if let found = parts(clone[1].value) {
+        #expect(found == expected(CloneFlags.render(flags, style: .abbreviated, exitSignalInLowByte: true)))
+      }
+      let open = Self.decoded("openat", [UInt64(bitPattern: -100), 0, word, 0])
+      if let found = parts(open[2].value) { #expect(found == expected(OpenFlags.render(word, style: .abbreviated))) }
+    }
+  }
 }

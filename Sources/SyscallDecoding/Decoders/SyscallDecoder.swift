@@ -295,7 +295,23 @@ public enum SyscallDecoder {
     if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") || first == UInt8(ascii: "-") {
       return raw == 0 || !rendered.hasPrefix("0x") ? .integer(Int64(bitPattern: raw)) : .address(raw)
     }
-    return .symbolic(Symbolic(parts: rendered.split(separator: "|").map(String.init), raw: raw))
+    return .symbolic(Symbolic(parts: parts(of: rendered), raw: raw))
+  }
+
+  /// `rendered.split(separator: "|").map(String.init)`, over the bytes: splitting by `Character` was most of
+  /// decoding a live call's flags. Names are ASCII, so a byte `|` is the separator a `Character` split finds.
+  static func parts(of rendered: String) -> [String] {
+    if !rendered.utf8.contains(UInt8(ascii: "|")) { return rendered.isEmpty ? [] : [rendered] }
+    var rendered = rendered
+    return rendered.withUTF8 { utf8 in
+      var parts: [String] = []
+      var start = 0
+      for index in 0...utf8.count where index == utf8.count || utf8[index] == UInt8(ascii: "|") {
+        if index > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<index]), as: UTF8.self)) }
+        start = index + 1
+      }
+      return parts
+    }
   }
 
   static func signal(_ raw: UInt64) -> ArgValue {

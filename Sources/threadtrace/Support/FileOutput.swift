@@ -34,6 +34,13 @@ final class FileOutput {
     if buffer.count >= capacity { flush() }
   }
 
+  /// A line that `body` appends to the buffer as bytes, then a newline: no `String` built for it.
+  func writeLine(_ body: (inout [UInt8]) -> Void) {
+    body(&buffer)
+    buffer.append(0x0A)
+    if buffer.count >= capacity { flush() }
+  }
+
   func flush() {
     guard !buffer.isEmpty, failure == nil else {
       buffer.removeAll(keepingCapacity: true)

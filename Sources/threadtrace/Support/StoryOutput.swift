@@ -59,8 +59,8 @@ final class StoryOutput {
     if case .cost = event.body { return }
     let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
     guard !lifecycleOnly || !annotations.isEmpty || !notes.isEmpty || Self.isLifecycleEvent(event) else { return }
-    text.writeLine(eventText.line(event))
-    for annotation in annotations { text.writeLine(render(annotation)) }
+    text.writeLine { eventText.write(event, to: &$0) }
+    for annotation in annotations { text.writeLine { eventText.writeAnnotation(annotation, to: &$0) } }
   }
 
   /// The task tree, then the stories (`stories` nil: for small traces only).
@@ -92,15 +92,6 @@ final class StoryOutput {
     case .syscall: return false
     case .exited, .killed, .execTookOver, .signal, .groupStop: return true
     case .attached, .detached, .personality, .tracerMessage, .cost: return false
-    }
-  }
-
-  private func render(_ annotation: Annotation) -> String {
-    let line = "       ↳ " + TerminalSafe.escape(annotation.text)
-    switch annotation.tone {
-    case .explanation: return palette.cyan(line)
-    case .kernel: return palette.blue(line)
-    case .warning: return palette.yellow(line)
     }
   }
 }

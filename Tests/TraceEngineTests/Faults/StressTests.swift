@@ -103,7 +103,9 @@ extension Faults {
         Issue.record("the program could not get its tid reused (ns_last_pid race lost): \(run.stdout)")
         return
       }
-      let tid = try #require(run.oracle("thread").first { $0["name"] == "B" }?["tid"].flatMap(Int.init))
+      // The attempt that got the tid back (an earlier one may have lost it to another process on the machine).
+      let tid = try #require(
+        run.oracle("thread").first { $0["name"] == "B" && $0["reused"] == "yes" }?["tid"].flatMap(Int.init))
       let tasks = try Fault.summaryTasks(run.traceFile).filter { $0["tid"] as? Int == tid }
       #expect(tasks.count == 2, "two lifetimes of tid \(tid)")
       #expect(Set(tasks.compactMap { $0["id"] as? Int }).count == 2)

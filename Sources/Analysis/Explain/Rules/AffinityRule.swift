@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: `sched_setaffinity`, which limits the CPUs a task may run on.
 struct AffinityRule: ExplainRule {
+  var scope: RuleScope { RuleScope(syscalls: ["sched_setaffinity"]) }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     guard let call = SyscallEvent.of(event), call.tookEffect,
       case .affinity(let target, let cpus)? = RegistrationCall(call)

@@ -4,6 +4,9 @@ import TraceModel
 /// Explains: clone flag combinations the kernel refuses (each an EINVAL), and flags that change who is the
 /// parent or whether a tracer follows the child.
 struct CloneFlagRulesRule: ExplainRule {
+  // The names of CloneCall.Syscall.
+  var scope: RuleScope { RuleScope(syscalls: ["clone", "clone3", "fork", "vfork"]) }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     guard let call = SyscallEvent.of(event), let clone = CloneCall(call) else { return [] }
     var annotations = ResourceSharing.ruleViolations(clone).map { note(Message.broken($0), tone: .warning) }

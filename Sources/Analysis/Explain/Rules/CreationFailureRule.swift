@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: a `clone`/`clone3`/`fork`/`vfork` that failed, and what the errno means for task creation.
 struct CreationFailureRule: ExplainRule {
+  var scope: RuleScope { .notes }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in
       guard case .creationFailed(let call, let errno) = item else { return nil }

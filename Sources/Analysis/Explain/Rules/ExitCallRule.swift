@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: `exit` (one thread) and `exit_group` (the whole process).
 struct ExitCallRule: ExplainRule {
+  var scope: RuleScope { RuleScope(syscalls: ["exit", "exit_group"]) }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     guard let call = SyscallEvent.of(event), let exit = ExitCall(call) else { return [] }
     let tgid = lifecycle.liveRecord(tid: event.tid)?.tgid ?? lifecycle.latestRecord(tid: event.tid)?.tgid ?? event.tid

@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: `wait4`/`waitid` reaping a child process.
 struct ReapRule: ExplainRule {
+  var scope: RuleScope { .notes }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in
       guard case .reaped(let target) = item else { return nil }

@@ -4,29 +4,43 @@ import TraceModel
 /// Explains: for each created task, which kernel resources it shares with its creator, which it gets a copy
 /// of, and which it gets fresh — including what a missing flag means.
 struct ResourceSharingRule: ExplainRule {
+  var scope: RuleScope { .notes }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { note -> Annotation? in
       guard case .created(let id) = note, let call = lifecycle.record(id).creation else { return nil }
-      return self.note(Message.matrix(ResourceSharing(call)))
+      return self.note(Message.matrix(call.flags))
     }
   }
 }
 
 extension ResourceSharingRule {
   fileprivate enum Message {
-    static func matrix(_ sharing: ResourceSharing) -> String {
-      var parts: [String] = []
+    /// What `ResourceSharing(call)` says, one clause per mode, read from the flags directly: building the
+    /// `ResourceSharing` and filtering, mapping and joining its lists was a tenth of explaining a clone.
+    static func matrix(_ flags: CloneFlagSet) -> String {
+      var text = ""
       for mode in [ResourceSharing.Mode.shared, .copied, .new] {
-        let resources = sharing.modes.filter { $0.mode == mode }.map { item -> String in
-          if item.resource == .namespaces && mode == .new {
-            return "\(Format.list(sharing.newNamespaces)) namespaces"
+        var first = true
+        for resource in ResourceSharing.Resource.allCases where ResourceSharing.mode(of: resource, flags: flags) == mode {
+          if first {
+            if !text.isEmpty { text += "; " }
+            text += label(mode)
+            text += " "
+            first = false
+          } else {
+            text += ", "
           }
-          return item.resource.phrase
+          if resource == .namespaces && mode == .new {
+            let names = ResourceSharing.namespaceFlags.filter { flags.contains($0.0) }.map(\.1)
+            text += Format.list(names)
+            text += " namespaces"
+          } else {
+            text += resource.phrase
+          }
         }
-        guard !resources.isEmpty else { continue }
-        parts.append("\(label(mode)) \(resources.joined(separator: ", "))")
       }
-      return parts.joined(separator: "; ")
+      return text
     }
 
     static func label(_ mode: ResourceSharing.Mode) -> String {

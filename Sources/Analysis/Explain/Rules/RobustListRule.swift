@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: `set_robust_list`, which tells the kernel where this thread's robust mutexes are listed.
 struct RobustListRule: ExplainRule {
+  var scope: RuleScope { RuleScope(syscalls: ["set_robust_list"]) }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     guard let call = SyscallEvent.of(event), call.tookEffect,
       case .robustList(let head, _)? = RegistrationCall(call)

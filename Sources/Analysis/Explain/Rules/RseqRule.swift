@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: `rseq` registration (glibc ≥ 2.35 registers every thread at start) and its failures.
 struct RseqRule: ExplainRule {
+  var scope: RuleScope { RuleScope(syscalls: ["rseq"]) }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     guard let call = SyscallEvent.of(event), call.name == "rseq", call.result != nil || call.tookEffect else {
       return []

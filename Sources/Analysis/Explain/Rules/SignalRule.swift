@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: a signal delivered to a task, and a group-stop.
 struct SignalRule: ExplainRule {
+  var scope: RuleScope { RuleScope(otherEvents: true) }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     switch event.body {
     case .signal(let signal):

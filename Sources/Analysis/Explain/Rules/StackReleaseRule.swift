@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: `madvise` or `munmap` on the stack of a thread, which frees its memory after it exited.
 struct StackReleaseRule: ExplainRule {
+  var scope: RuleScope { .notes }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in
       guard case .stackReleased(_, let tid, let unmapped) = item else { return nil }

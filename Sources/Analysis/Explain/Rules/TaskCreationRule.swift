@@ -4,6 +4,8 @@ import TraceModel
 /// Explains: a successful `clone`, `clone3`, `fork` or `vfork` — what kind of task it made, which stack the new
 /// task runs on, and what the kernel will do for it at exit (`CLONE_CHILD_CLEARTID`, the exit signal).
 struct TaskCreationRule: ExplainRule {
+  var scope: RuleScope { .notes }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     var annotations: [Annotation] = []
     for case .created(let id) in notes {

@@ -5,6 +5,8 @@ import TraceModel
 /// kernel does then without any syscall showing it: clear and wake `child_tid`, walk the robust list, signal
 /// the parent.
 struct TaskEndRule: ExplainRule {
+  var scope: RuleScope { .notes }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     var annotations: [Annotation] = []
     for case .earlierExitsExplained(let ids, let cause) in notes {

@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: `arch_prctl(ARCH_SET_FS)`, which points the FS register at the thread's TLS block.
 struct ThreadPointerRule: ExplainRule {
+  var scope: RuleScope { RuleScope(syscalls: ["arch_prctl"]) }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     guard let call = SyscallEvent.of(event), call.tookEffect,
       case .threadPointer(let base)? = RegistrationCall(call)

@@ -4,6 +4,8 @@ import TraceModel
 /// Explains: the mappings that become thread stacks — a `PROT_NONE` reservation and the `mprotect` that opens
 /// its upper part, leaving the guard below (glibc ≥ 2.34 order), or a stack mapped read-write with no guard.
 struct ThreadStackRule: ExplainRule {
+  var scope: RuleScope { .notes }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in
       switch item {

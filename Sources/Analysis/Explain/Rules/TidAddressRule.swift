@@ -3,6 +3,8 @@ import TraceModel
 
 /// Explains: `set_tid_address`, which sets the word the kernel clears and wakes when this task exits.
 struct TidAddressRule: ExplainRule {
+  var scope: RuleScope { RuleScope(syscalls: ["set_tid_address"]) }
+
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     // set_tid_address returns the caller's tid, which is also what a fast-path trace that skipped its return knows.
     guard let call = SyscallEvent.of(event), let tid = call.result?.value ?? (call.tookEffect ? Int64(event.tid) : nil),
