@@ -129,13 +129,9 @@ public enum DiffJSON {
     json.field("tls", recipe.ownTLS)
     json.field("robust_list", recipe.robustList)
     json.field("rseq", recipe.rseq)
-    if let altStack = recipe.signalStack {
-      json.openObject("sigaltstack")
+    json.object("sigaltstack", recipe.signalStack) { json, altStack in
       json.field("size", altStack.size)
       json.field("guard_size", altStack.guardSize)
-      json.closeObject()
-    } else {
-      json.null("sigaltstack")
     }
     json.field("name_pattern", recipe.namePattern)
     json.field("runtime", recipe.runtime?.rawValue)

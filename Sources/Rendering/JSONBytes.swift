@@ -106,6 +106,15 @@ struct JSONBytes {
 
   mutating func openObject(_ key: StaticString) { open(key, UInt8(ascii: "{")) }
 
+  /// `"key":{…}` with the members `members` writes for `value`, or `"key":null` when there is none: the shape
+  /// of every optional part of the summary and diff documents.
+  mutating func object<Value>(_ key: StaticString, _ value: Value?, _ members: (inout JSONBytes, Value) -> Void) {
+    guard let value else { return null(key) }
+    openObject(key)
+    members(&self, value)
+    closeObject()
+  }
+
   private mutating func open(_ key: StaticString, _ bracket: UInt8) {
     self.key(key)
     append(bracket)

@@ -158,17 +158,13 @@ public final class SummaryJSON {
       json.openArray("clone_flags")
       json.closeArray()
     }
-    if let stack = record.stack {
-      json.openObject("stack")
+    json.object("stack", record.stack) { json, stack in
       json.hexField("base", stack.base)
       json.field("size", stack.size)
       json.field("guard_size", stack.guardSize)
       json.field("runtime_guard_size", stack.runtimeGuardSize)
       json.field("source", stack.source.rawValue)
       json.field("reused_from", stack.reusedFromTID)
-      json.closeObject()
-    } else {
-      json.null("stack")
     }
     json.field("name", record.name)
     json.field("name_source", record.nameSource?.rawValue)
@@ -184,27 +180,19 @@ public final class SummaryJSON {
     }
     json.closeArray()
     exit(record.end, into: &json)
-    if let join = record.joinedBy {
-      json.openObject("joined_by")
+    json.object("joined_by", record.joinedBy) { json, join in
       json.field("tid", join.tid)
       json.field("id", join.id)
       json.field("how", join.how.rawValue)
-      json.closeObject()
-    } else {
-      json.null("joined_by")
     }
     json.field("runtime", record.createdByRuntime?.runtime.rawValue)
     json.field("syscalls", record.syscallCount)
     json.field("first_seen_us", record.firstSeen?.microseconds)
     json.field("last_seen_us", record.lastSeen?.microseconds)
-    if let cost = record.cost {
-      json.openObject("cost")
+    json.object("cost", record.cost) { json, cost in
       json.field("stops", cost.stops)
       json.field("voluntary_switches", cost.voluntarySwitches)
       json.field("involuntary_switches", cost.involuntarySwitches)
-      json.closeObject()
-    } else {
-      json.null("cost")
     }
     if let frames = record.creatorStack {
       json.openArray("creator_stack")
@@ -225,32 +213,20 @@ public final class SummaryJSON {
   }
 
   private static func registrations(_ registrations: Registrations, into json: inout JSONBytes) {
-    if let rseq = registrations.rseq {
-      json.openObject("rseq")
+    json.object("rseq", registrations.rseq) { json, rseq in
       json.hexField("address", rseq.address)
       json.field("length", rseq.length)
       json.hexField("signature", rseq.signature)
-      json.closeObject()
-    } else {
-      json.null("rseq")
     }
-    if let robust = registrations.robustList {
-      json.openObject("robust_list")
+    json.object("robust_list", registrations.robustList) { json, robust in
       json.hexField("head", robust.head)
       json.field("length", robust.length)
-      json.closeObject()
-    } else {
-      json.null("robust_list")
     }
-    if let stack = registrations.signalStack {
-      json.openObject("sigaltstack")
+    json.object("sigaltstack", registrations.signalStack) { json, stack in
       json.hexField("base", stack.base)
       json.field("size", stack.size)
       json.field("guard_size", stack.guardSize)
       json.field("disabled", stack.disabled)
-      json.closeObject()
-    } else {
-      json.null("sigaltstack")
     }
     json.field("affinity", registrations.affinity)
   }
