@@ -366,7 +366,6 @@ public final class Tracer {
     // Hard-cases T24: the command is done but left processes behind (`cmd &`, a daemon). Following them until
     // they end is strace -f's behaviour; detaching is not an option in fast mode (their filter would make every
     // traced call fail with ENOSYS). Never wait silently: say who is still followed.
-    // Its own threads are going with it (exit_group), even if their ends are reported after the leader's.
     // Its own threads are going with it (exit_group), even if the tracer still holds state for them (a Go
     // program's last clone, whose child the exit_group took before its first stop).
     let left = Set(threads.values.filter { !$0.killed && $0.tgid != thread.tgid }.map(\.tgid)).sorted()
@@ -374,10 +373,11 @@ public final class Tracer {
       let shown = left.prefix(5).map { tgid in
         "\(tgid)" + (AttachCheck.command(of: tgid).map { " (\(String($0.prefix(40))))" } ?? "")
       }
+      let one = left.count == 1
       notice?(
-        "\(command.first ?? "the command") ended; still following the \(left.count == 1 ? "process" : "\(left.count) processes") "
-          + "it left running: \(shown.joined(separator: ", "))\(left.count > 5 ? " …" : ""), until \(left.count == 1 ? "it ends" : "they end") "
-          + "(as strace -f does); Ctrl-C ends \(left.count == 1 ? "it" : "them")")
+        "\(command.first ?? "the command") ended; still following the \(one ? "process" : "\(left.count) processes") "
+          + "it left running: \(shown.joined(separator: ", "))\(left.count > 5 ? " …" : ""), "
+          + "until \(one ? "it ends" : "they end") (as strace -f does); Ctrl-C ends \(one ? "it" : "them")")
     }
     if failureFD >= 0 {
       var failure = cpt_spawn_failure()
