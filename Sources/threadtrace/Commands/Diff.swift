@@ -32,6 +32,11 @@ extension ThreadTrace {
       help: ArgumentHelp("A command to trace and compare (give it twice, or once with one file).", valueName: "command"))
     var runs: [String] = []
 
+    @Flag(
+      name: .customLong("stacks"),
+      help: "With --run: record each creator's stack (trace --stacks), so tasks are also grouped by where they are created.")
+    var stacks = false
+
     @Option(help: "Output format: the side-by-side text, or JSON (threadtrace.diff/1, docs/diff-format.md).")
     var format: Format = .text
 
@@ -45,7 +50,7 @@ extension ThreadTrace {
       }
       var sides: [(name: String, profile: SetupProfile)] = []
       for file in files { sides.append((file, try Self.profile(ofFile: file))) }
-      for command in runs { sides.append((command, try Self.profile(ofCommand: command))) }
+      for command in runs { sides.append((command, try Self.profile(ofCommand: command, stacks: stacks))) }
       for (side, entry) in zip(["A", "B"], sides) where entry.profile.counts.tasks == 0 {
         Diagnostics.error(TerminalSafe.escape(SetupDiff.emptyInput(side: side, path: entry.name)))
         throw ExitCode(2)
@@ -92,7 +97,7 @@ extension ThreadTrace {
 
     /// Traces `command` (split into words like a shell would, without expansions) to its end. Its standard
     /// output goes to our standard error, so that the report on standard output stays clean.
-    static func profile(ofCommand command: String) throws -> SetupProfile {
+    static func profile(ofCommand command: String, stacks: Bool = false) throws -> SetupProfile {
       let words = CommandWords.split(command)
       guard !words.isEmpty else {
         Diagnostics.error("--run needs a command")
@@ -106,6 +111,7 @@ extension ThreadTrace {
         close(savedOutput)
       }
       let tracer = Tracer(command: words, options: TraceOptions(mode: .fast))
+      if stacks { tracer.stacks = StackCollector(depth: StackCollector.defaultDepth) }
       do {
         try tracer.start()
       } catch {

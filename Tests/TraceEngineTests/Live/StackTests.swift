@@ -123,6 +123,21 @@ struct StackTests {
   /// built with -DOTHER_CALLER, its threads come from start_pool instead of spawn_workers: still paired with the
   /// first build's threads, and the call site is their one difference. Against a run without --stacks, frames are
   /// not compared, and the report says so.
+  /// `diff --stacks --run A --run B` records the creators' stacks itself; without --stacks the same two
+  /// builds are the same setup.
+  @Test func diffRunWithStacksTellsCallSitesApart() throws {
+    let program = try Self.program()
+    let otherCaller = try Live.program("creator_stacks", flags: ["-g", "-DOTHER_CALLER"])
+    let withStacks = try Live.run(
+      Live.threadtrace.path, ["diff", "--color", "never", "--stacks", "--run", program, "--run", otherCaller], timeout: 60)
+    #expect(withStacks.status == 1, "\(withStacks.stderr)")
+    #expect(withStacks.stdout.contains("↳ created from other code: A via spawn_workers ← main, B via start_pool ← main"))
+    let without = try Live.run(
+      Live.threadtrace.path, ["diff", "--color", "never", "--run", program, "--run", otherCaller], timeout: 60)
+    #expect(without.status == 0, "\(without.stdout)")
+    #expect(without.stdout.hasPrefix("same setup: "))
+  }
+
   @Test func diffTellsCallSitesApart() throws {
     let program = try Self.program()
     let otherCaller = try Live.program("creator_stacks", flags: ["-g", "-DOTHER_CALLER"])
