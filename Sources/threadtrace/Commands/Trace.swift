@@ -27,10 +27,12 @@ extension ThreadTrace {
       case text, json, none
     }
 
-    @Option(name: .short, help: "Record the trace as JSON Lines to FILE.")
+    @Option(name: .short, help: ArgumentHelp("Record the trace as JSON Lines to FILE.", valueName: "FILE"))
     var output: String?
 
-    @Option(name: .customLong("output-text"), help: "Write the annotated events to FILE instead of standard error.")
+    @Option(
+      name: .customLong("output-text"),
+      help: ArgumentHelp("Write the annotated events to FILE instead of standard error.", valueName: "FILE"))
     var outputText: String?
 
     @Option(
@@ -60,7 +62,7 @@ extension ThreadTrace {
       help: "Record the calling thread's user stack at every clone, clone3, fork and vfork (like strace -k).")
     var stacks = false
 
-    @Option(name: .customLong("stack-depth"), help: "With --stacks: the most frames per stack (default 16).")
+    @Option(name: .customLong("stack-depth"), help: ArgumentHelp("With --stacks: the most frames per stack (default 16).", valueName: "N"))
     var stackDepth: Int?
 
     @Flag(name: .customLong("quiet"), help: "Do not print the events, only the summary.")
