@@ -62,7 +62,9 @@ extension ThreadTrace {
       help: "Record the calling thread's user stack at every clone, clone3, fork and vfork (like strace -k).")
     var stacks = false
 
-    @Option(name: .customLong("stack-depth"), help: ArgumentHelp("With --stacks: the most frames per stack (default 16).", valueName: "N"))
+    @Option(
+      name: .customLong("stack-depth"),
+      help: ArgumentHelp("With --stacks: the most frames per stack (default 16).", valueName: "N"))
     var stackDepth: Int?
 
     @Flag(name: .customLong("quiet"), help: "Do not print the events, only the summary.")
