@@ -61,16 +61,9 @@ enum ProcFiles {
     return found
   }
 
-  /// A numeric field of /proc/TID/status (`Tgid`, `TracerPid`, `voluntary_ctxt_switches`).
-  static func statusField(_ name: String, of tid: Int32, tgid: Int32? = nil) -> Int64? {
+  /// A numeric field of /proc/TID/status (`Tgid`, `TracerPid`, `Uid`: the first of its numbers).
+  static func statusField(_ name: StaticString, of tid: Int32, tgid: Int32? = nil) -> Int64? {
     let path = tgid.map { "/proc/\($0)/task/\(tid)/status" } ?? "/proc/\(tid)/status"
-    guard let text = read(path) else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
-      // Some fields hold several numbers (`Uid:` real, effective, saved, fs): the first one.
-      return line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap {
-        Int64($0)
-      }
-    }
-    return nil
+    return statusNumbers([name], path: path)[0].map(Int64.init)
   }
 }

@@ -24,12 +24,12 @@ public enum SeccompFilter {
   /// Whether the filter would stop at `name` with `args`: what an attached trace, which cannot have the
   /// filter, reports by default.
   public static func traces(name: String, args: [UInt64], allFutex: Bool, calls: Set<String>? = nil) -> Bool {
-    if let calls {
-      guard calls.contains(name) else { return false }
-      return name != "futex" || allFutex || args.count > 1 && args[1] & 128 == 0
+    if name == "futex" {
+      // The filter's futex rule: (op & FUTEX_PRIVATE_FLAG) == 0 unless allFutex.
+      return (calls?.contains(name) ?? true) && (allFutex || args.count > 1 && args[1] & 128 == 0)
     }
+    if let calls { return calls.contains(name) }
     switch name {
-    case "futex": return allFutex || args.count > 1 && args[1] & 128 == 0
     case "write": return args.first.map { $0 > 2 } ?? false
     case "exit": return true
     default: return lifecycleCallSet.contains(name)
@@ -50,34 +50,22 @@ public enum SeccompFilter {
     defer { seccomp_release(context) }
     // Also the i386 ABI (int 0x80 from a 64-bit task): a filter that only knew x86_64 numbers would let a
     // compat clone or exit pass unseen.
-    var result = seccomp_arch_add(context, cseccomp_arch_x86())
+    let result = seccomp_arch_add(context, cseccomp_arch_x86())
     if result < 0 && result != -EEXIST { throw EngineError(.filterFailed, request: "seccomp_arch_add", errno: -result) }
     let trace = cseccomp_act_trace(0)
-    if let calls {
-      for name in calls.sorted() where name != "futex" {
-        guard let number = SeccompSyscalls.number(of: name, in: .x86_64) else { continue }
-        result = seccomp_rule_add_array(context, trace, number, 0, nil)
-        if result < 0 { throw EngineError(.filterFailed, request: "seccomp_rule_add(\(name))", errno: -result) }
-      }
-      if calls.contains("futex") {
-        try add(context, "futex", action: trace, comparisons: allFutex ? [] : [
-          scmp_arg_cmp(arg: 1, op: SCMP_CMP_MASKED_EQ, datum_a: 128, datum_b: 0)
-        ])
-      }
-      return try export(context)
+    for name in calls?.sorted() ?? lifecycleCalls where name != "futex" {
+      try add(context, name, action: trace, comparisons: [])
     }
-    for name in lifecycleCalls {
-      let number = seccomp_syscall_resolve_name(name)
-      guard number >= 0 else { continue }
-      result = seccomp_rule_add_array(context, trace, number, 0, nil)
-      if result < 0 { throw EngineError(.filterFailed, request: "seccomp_rule_add(\(name))", errno: -result) }
+    if calls?.contains("futex") ?? true {
+      try add(context, "futex", action: trace, comparisons: allFutex ? [] : [
+        // (op & FUTEX_PRIVATE_FLAG) == 0
+        scmp_arg_cmp(arg: 1, op: SCMP_CMP_MASKED_EQ, datum_a: 128, datum_b: 0)
+      ])
     }
-    try add(context, "futex", action: trace, comparisons: allFutex ? [] : [
-      // (op & FUTEX_PRIVATE_FLAG) == 0
-      scmp_arg_cmp(arg: 1, op: SCMP_CMP_MASKED_EQ, datum_a: 128, datum_b: 0)
-    ])
-    // Writes to fd 0…2 never name a thread; skipping them keeps chatty programs fast.
-    try add(context, "write", action: trace, comparisons: [scmp_arg_cmp(arg: 0, op: SCMP_CMP_GT, datum_a: 2, datum_b: 0)])
+    if calls == nil {
+      // Writes to fd 0…2 never name a thread; skipping them keeps chatty programs fast.
+      try add(context, "write", action: trace, comparisons: [scmp_arg_cmp(arg: 0, op: SCMP_CMP_GT, datum_a: 2, datum_b: 0)])
+    }
     return try export(context)
   }
 
