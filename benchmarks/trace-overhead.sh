@@ -37,8 +37,9 @@ if [ -x "$rustc" ]; then
     workloads+=("rust|Rust std: 2,000 threads, joined 16 at a time|thread|$work/rust-threads")
 fi
 
-# strace traces the same calls threadtrace's filter stops on (it cannot filter futex by its flags).
-# Keep in step with SeccompFilter.lifecycleCalls (+ futex, write).
+# strace traces the calls threadtrace tells the story of (it cannot filter futex by its flags): the calls of
+# SeccompFilter.lifecycleCalls (+ futex, write), and `exit`, `set_robust_list` and `rseq`, which threadtrace
+# reads at the exit stop instead of stopping at them and strace can only learn from the calls.
 set_list=clone,clone3,fork,vfork,execve,execveat,exit,exit_group,mmap,mprotect,munmap,madvise,set_robust_list,rseq,futex,futex_waitv,sigaltstack,prctl,set_tid_address,arch_prctl,sched_setaffinity,wait4,waitid,kill,tkill,tgkill,openat,open,close,write
 
 wall() {  # wall CMD... -> microseconds on stdout

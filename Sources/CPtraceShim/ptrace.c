@@ -8,8 +8,10 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
+#include <unistd.h>
 
 const unsigned cpt_option_tracesysgood = PTRACE_O_TRACESYSGOOD;
 const unsigned cpt_option_tracefork = PTRACE_O_TRACEFORK;
@@ -36,6 +38,41 @@ int cpt_listen(pid_t tid) { return CPT_RESULT(ptrace(PTRACE_LISTEN, tid, NULL, N
 int cpt_detach(pid_t tid, int signal) { return CPT_RESULT(ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)signal)); }
 int cpt_geteventmsg(pid_t tid, unsigned long *message) {
   return CPT_RESULT(ptrace(PTRACE_GETEVENTMSG, tid, NULL, message));
+}
+
+int cpt_get_robust_list(pid_t tid, uint64_t *head, uint64_t *length) {
+  // The kernel writes a pointer and a size_t: both 8 bytes here, as the 64-bit tracer is.
+  void *pointer = NULL;
+  size_t size = 0;
+  if (syscall(SYS_get_robust_list, tid, &pointer, &size) == -1) return -errno;
+  *head = (uint64_t)(uintptr_t)pointer;
+  *length = size;
+  return 0;
+}
+
+// glibc before 2.35 lacks the request; the struct is mirrored here so its 24-byte layout is pinned.
+#ifndef PTRACE_GET_RSEQ_CONFIGURATION
+#define PTRACE_GET_RSEQ_CONFIGURATION 0x420f
+#endif
+struct cpt_kernel_rseq_configuration {
+  uint64_t rseq_abi_pointer;
+  uint32_t rseq_abi_size;
+  uint32_t signature;
+  uint32_t flags;
+  uint32_t pad;
+};
+_Static_assert(sizeof(struct cpt_kernel_rseq_configuration) == 24, "struct ptrace_rseq_configuration is 24 bytes");
+
+int cpt_get_rseq_configuration(pid_t tid, cpt_rseq_configuration *configuration) {
+  struct cpt_kernel_rseq_configuration raw;
+  memset(&raw, 0, sizeof raw);
+  // The request returns the number of bytes it filled in (not 0) on success.
+  if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, tid, (void *)sizeof raw, &raw) == -1) return -errno;
+  configuration->address = raw.rseq_abi_pointer;
+  configuration->length = raw.rseq_abi_size;
+  configuration->flags = raw.flags;
+  configuration->signature = raw.signature;
+  return 0;
 }
 
 int cpt_getsiginfo(pid_t tid, cpt_siginfo *info) {

@@ -85,7 +85,7 @@ public final class ChromeTraceWriter {
       instant("killed by \(Signals.name(of: signal) ?? "signal \(signal)")", category: "lifecycle", track, at: now, explanations: explanations)
     case .execTookOver(let formerTID):
       instant("exec took over from \(formerTID)", category: "lifecycle", track, at: now, explanations: explanations)
-    case .groupStop, .attached, .detached, .personality, .tracerMessage, .cost:
+    case .groupStop, .attached, .detached, .personality, .tracerMessage, .cost, .registrations:
       break
     }
 

@@ -86,6 +86,10 @@ public struct EventText: Sendable {
         palette.dim(
           "(cost: \(cost.stops) ptrace stops; \(cost.voluntarySwitches) voluntary, \(cost.involuntarySwitches) involuntary context switches)"
         ), to: &out)
+    case .registrations(let state):
+      palette.start(Palette.dimCode, &out)
+      writeRegistrations(state, to: &out)
+      palette.end(&out)
     }
   }
 
@@ -164,6 +168,41 @@ public struct EventText: Sendable {
     writeStack(stack, to: &bytes)
     return String(decoding: bytes, as: UTF8.self)
   }
+  /// `(at exit: robust_list=0x… len 24, rseq=0x… len 32 sig 0x53053053)`: what the tracer read, in the calls'
+  /// own terms; `none` where nothing is registered.
+  func writeRegistrations(_ state: RegistrationState, to out: inout [UInt8]) {
+    TextBytes.append("(at ", to: &out)
+    TextBytes.append(state.moment.rawValue, to: &out)
+    TextBytes.append(":", to: &out)
+    var separator = " "
+    if let list = state.robustList {
+      TextBytes.append(separator + "robust_list=", to: &out)
+      if list.head == 0 {
+        TextBytes.append("none", to: &out)
+      } else {
+        TextBytes.append("0x", to: &out)
+        TextBytes.hex(list.head, to: &out)
+        TextBytes.append(" len ", to: &out)
+        TextBytes.decimal(Int64(bitPattern: list.length), to: &out)
+      }
+      separator = ", "
+    }
+    if let rseq = state.rseq {
+      TextBytes.append(separator + "rseq=", to: &out)
+      if rseq.address == 0 {
+        TextBytes.append("none", to: &out)
+      } else {
+        TextBytes.append("0x", to: &out)
+        TextBytes.hex(rseq.address, to: &out)
+        TextBytes.append(" len ", to: &out)
+        TextBytes.decimal(Int64(rseq.length), to: &out)
+        TextBytes.append(" sig 0x", to: &out)
+        TextBytes.hex(UInt64(rseq.signature), to: &out)
+      }
+    }
+    out.append(UInt8(ascii: ")"))
+  }
+
 
   func writeStack(_ stack: [StackFrame], to out: inout [UInt8]) {
     for (index, frame) in stack.enumerated() {

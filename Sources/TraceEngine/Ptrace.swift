@@ -1,4 +1,5 @@
 import CPtraceShim
+import TraceModel
 
 /// The ptrace requests the engine makes, one static function per request (the shim returns 0 or -errno).
 ///
@@ -60,6 +61,22 @@ enum Ptrace {
   static func signalInfo(_ tid: Int32) -> cpt_siginfo? {
     var info = cpt_siginfo()
     return cpt_getsiginfo(tid, &info) == 0 ? info : nil
+  }
+
+  /// The task's robust list head (0: none), read with get_robust_list(2); nil if the kernel refused.
+  static func robustList(_ tid: Int32) -> RegistrationState.RobustList? {
+    var head: UInt64 = 0
+    var length: UInt64 = 0
+    return cpt_get_robust_list(tid, &head, &length) == 0 ? .init(head: head, length: length) : nil
+  }
+
+  /// The task's rseq registration (address 0: none); nil if the kernel has no PTRACE_GET_RSEQ_CONFIGURATION.
+  static func rseqConfiguration(_ tid: Int32) -> RegistrationState.Rseq? {
+    var configuration = cpt_rseq_configuration()
+    guard cpt_get_rseq_configuration(tid, &configuration) == 0 else { return nil }
+    return .init(
+      address: configuration.address, length: configuration.length, signature: configuration.signature,
+      flags: configuration.flags)
   }
 
   private static func resumeResult(_ result: Int32, _ request: String) throws(EngineError) -> Bool {

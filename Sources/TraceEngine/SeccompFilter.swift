@@ -10,14 +10,17 @@ import Glibc
 /// SECCOMP_RET_TRACE call fails with ENOSYS, so whoever stops tracing must kill the tracees, never detach.
 public enum SeccompFilter {
   /// Calls traced in every case.
-  public static let lifecycleCalls = [
-    // Not `exit`: a thread's end stops at PTRACE_EVENT_EXIT anyway, where the engine reads the call.
-    "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit_group", "mmap", "mprotect", "munmap",
-    "madvise", "set_robust_list", "rseq", "futex_waitv", "sigaltstack", "prctl", "set_tid_address", "arch_prctl",
-    "sched_setaffinity", "wait4", "waitid", "kill", "tkill", "tgkill",
-    // A thread named by another one: glibc's pthread_setname_np opens /proc/self/task/TID/comm, writes, closes.
-    "openat", "open", "close",
-  ]
+  public static let lifecycleCalls =
+    [
+      // Not `exit`: a thread's end stops at PTRACE_EVENT_EXIT anyway, where the engine reads the call.
+      // Not `set_robust_list` and `rseq`: the engine reads what they registered at the exit stop
+      // (`RegistrationReads`), unless the kernel is too old to report rseq.
+      "clone", "clone3", "fork", "vfork", "execve", "execveat", "exit_group", "mmap", "mprotect", "munmap",
+      "madvise", "futex_waitv", "sigaltstack", "prctl", "set_tid_address", "arch_prctl", "sched_setaffinity",
+      "wait4", "waitid", "kill", "tkill", "tgkill",
+      // A thread named by another one: glibc's pthread_setname_np opens /proc/self/task/TID/comm, writes, closes.
+      "openat", "open", "close",
+    ] + (RegistrationReads.kernelReportsRseq ? [] : ["rseq"])
 
   private static let lifecycleCallSet = Set(lifecycleCalls)
 

@@ -109,12 +109,15 @@ public final class Tracer {
   public var notice: ((String) -> Void)?
   /// Set by `attach`, given to the sink when `run` starts.
   private var attachEvents: [TraceEvent] = []
+  /// The registrations read from the kernel rather than stopped at.
+  private let registrationReads: RegistrationReads
 
   public init(command: [String], options: TraceOptions = TraceOptions()) {
     precondition(!command.isEmpty, "Tracer needs a command")
     self.command = command
     self.attachTargets = []
     self.options = options
+    registrationReads = RegistrationReads(options: options, attaching: false)
   }
 
   /// A tracer for processes already running. No seccomp filter can be put into a running process, so every
@@ -125,6 +128,7 @@ public final class Tracer {
     self.command = []
     self.attachTargets = pids
     self.options = options
+    registrationReads = RegistrationReads(options: options, attaching: true)
   }
 
   private var attaching: Bool { !attachTargets.isEmpty }
@@ -203,7 +207,9 @@ public final class Tracer {
             throw error
           }
           try Ptrace.interrupt(tid)
-          threads[tid] = ThreadState(tid: tid, tgid: target)
+          let thread = ThreadState(tid: tid, tgid: target)
+          thread.registrationsBeforeAttach = registrationReads.atAttach
+          threads[tid] = thread
           attachEvents.append(TraceEvent(tid: tid, tgid: target, time: now, body: .attached))
           found = true
         }
@@ -273,6 +279,15 @@ public final class Tracer {
       try letGo(thread, stop, time: now, sink: sink)
       return
     }
+    if thread.registrationsBeforeAttach {
+      switch stop {
+      case .exited, .killed: break
+      default:
+        // Its first stop since the attach: ptrace reads need the task stopped.
+        thread.registrationsBeforeAttach = false
+        readRegistrations(thread, at: .attach, time: now, sink: sink)
+      }
+    }
     switch stop {
     case .exited(let code):
       flushPending(thread, time: now, sink: sink)
@@ -322,6 +337,8 @@ public final class Tracer {
       completeAtEvent(thread, result: .success(0), time: now, sink: sink)
       try resume(thread)
     case .exitEvent(let status):
+      // Before the exit is reported: at this stop the kernel has not yet walked the robust list (exit_mm).
+      if registrationReads.atStops { readRegistrations(thread, at: .exit, time: now, sink: sink) }
       exiting(thread, status: status, time: now, sink: sink)
       if let cost = Self.cost(of: thread) { emit(.cost(cost)) }
       // Sticky since Linux 6.1: only a resume lets the task finish dying, SIGKILL or not.
@@ -422,7 +439,14 @@ public final class Tracer {
     if let stacks, architecture == .x86_64, StackCollector.records(name) {
       event.stack = stacks.capture(tid: thread.tid, tgid: thread.tgid, instructionPointer: info.instruction_pointer)
     }
-    if name == "execve" || name == "execveat" { thread.beforeFirstExec = false }
+    if name == "execve" || name == "execveat" {
+      // What the old program registered, before exec clears it (exec_mm_release, rseq_execve). The launched
+      // child's first execve has nothing of the command's to show.
+      if registrationReads.atStops, !thread.beforeFirstExec {
+        readRegistrations(thread, at: .exec, time: time, sink: sink)
+      }
+      thread.beforeFirstExec = false
+    }
     if name == "exit" || name == "exit_group" {
       // These never return: the next thing the task reports is its PTRACE_EVENT_EXIT.
       event.completeness = .entryOnly
@@ -439,9 +463,11 @@ public final class Tracer {
   }
 
   /// Fast mode: a creation or exec whose event stop already gave its result. The call is reported complete
-  /// now and the task resumed with PTRACE_CONT, which skips the stop at its exit.
+  /// now and the task resumed with PTRACE_CONT, which skips the stop at its exit. An attached trace steps to the
+  /// exit anyway, but reports the creation here too: before the new task's own first events, more often than
+  /// not, rather than after a whole short life of it (the parent's exit stop can come last).
   private func completeAtEvent(_ thread: ThreadState, result: SyscallResult, time: TraceTime, sink: (TraceEvent) -> Void) {
-    guard !stepping, let pending = thread.pending else { return }
+    guard options.mode != .allSyscalls, let pending = thread.pending else { return }
     switch pending.event.name {
     case "clone", "clone3", "fork", "vfork", "execve", "execveat": break
     default: return
@@ -541,6 +567,16 @@ public final class Tracer {
     }
   }
 
+  /// Reads the task's robust list and rseq registration (the task is stopped) and reports them.
+  private func readRegistrations(
+    _ thread: ThreadState, at moment: RegistrationState.Moment, time: TraceTime, sink: (TraceEvent) -> Void
+  ) {
+    guard !thread.beforeFirstExec,
+      let state = registrationReads.read(thread.tid, at: moment, architecture: thread.architecture)
+    else { return }
+    sink(TraceEvent(tid: thread.tid, tgid: thread.tgid, time: time, body: .registrations(state)))
+  }
+
   /// The task's context switches, read at its exit stop, less the ones its ptrace stops account for.
   static func cost(of thread: ThreadState) -> TaskCost? {
     // Read at every task's end: bytes, not Strings (a String split of the whole file was a sixth of the
@@ -634,6 +670,8 @@ final class ThreadState {
   var restartableCall: String?
   /// The ABI of its last syscall: a change is reported as a personality event.
   var architecture = Architecture.x86_64
+  /// Attached to while running: its registrations are read at its first stop.
+  var registrationsBeforeAttach = false
 
   init(tid: Int32, tgid: Int32) {
     self.tid = tid

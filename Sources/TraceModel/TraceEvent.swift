@@ -95,6 +95,9 @@ public struct TraceEvent: Hashable, Sendable {
     case tracerMessage(String)
     /// What tracing cost the task, read at its exit stop (live traces only; comes right before its end).
     case cost(TaskCost)
+    /// The robust list and rseq area the kernel holds for the task, read instead of stopping at the calls that
+    /// set them (live traces only).
+    case registrations(RegistrationState)
   }
 
   /// Where in an input an event was read.

@@ -9,9 +9,23 @@ struct ExplainRuleTests {
   struct Case: CustomTestStringConvertible, Sendable {
     let rule: String
     let input: String
+    /// Live-only events, explained instead of `input`.
+    var events: [TraceEvent]? = nil
     let expected: [String]
     var testDescription: String { "\(rule): \(expected.first?.prefix(50) ?? "")" }
   }
+
+  /// A glibc thread's registrations as the live tracer reads them, at each moment it reads them, and a task
+  /// with none (Go's threads register no robust list; glibc.pthread.rseq=0 turns rseq off).
+  static let registrationStates: [TraceEvent] = {
+    let list = RegistrationState.RobustList(head: 0x7f00_0080_09a0, length: 24)
+    let rseq = RegistrationState.Rseq(address: 0x7f00_0080_0fe0, length: 32, signature: 0x5305_3053)
+    let none = RegistrationState(
+      moment: .exit, robustList: .init(head: 0, length: 24), rseq: .init(address: 0, length: 0, signature: 0))
+    return [.exit, .exec, .attach].map {
+      TraceEvent(tid: 1, tgid: 1, body: .registrations(RegistrationState(moment: $0, robustList: list, rseq: rseq)))
+    } + [TraceEvent(tid: 2, tgid: 2, body: .registrations(none))]
+  }()
 
   static let threadFlags =
     "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID"
@@ -191,6 +205,18 @@ struct ExplainRuleTests {
       rule: "RobustListRule", input: "1 set_robust_list(0x7f00008009a0, 24) = 0",
       expected: [
         "registers its robust futex list at 0x7f00008009a0: if the thread exits or dies holding a robust mutex, the kernel marks it FUTEX_OWNER_DIED and wakes a waiter"
+      ]),
+    Case(
+      rule: "RegistrationStateRule", input: "", events: registrationStates,
+      expected: [
+        "its robust futex list is at 0x7f00008009a0, registered with set_robust_list (read at its exit stop instead of stopping at the call)",
+        "its rseq area is 32 bytes at 0x7f0000800fe0, signature 0x53053053: the kernel kept the thread's current CPU there; exit unregisters it",
+        "its robust futex list is at 0x7f00008009a0 (set_robust_list); exec forgets it and the new program registers its own",
+        "its rseq area is 32 bytes at 0x7f0000800fe0, signature 0x53053053; exec unregisters it",
+        "its robust futex list is at 0x7f00008009a0, registered with set_robust_list before the attach",
+        "its rseq area is 32 bytes at 0x7f0000800fe0, signature 0x53053053: the kernel keeps the thread's current CPU there",
+        "no robust futex list registered: if the thread dies holding a robust mutex, the kernel cannot mark it FUTEX_OWNER_DIED",
+        "no rseq area registered (glibc before 2.35, or turned off with glibc.pthread.rseq=0)",
       ]),
     Case(
       rule: "TidAddressRule", input: "1 set_tid_address(0x7f0000000a10) = 1",
@@ -382,7 +408,7 @@ struct ExplainRuleTests {
 
   @Test(arguments: cases)
   func messages(_ testCase: Case) throws {
-    let explained = try Explained(testCase.input)
+    let explained = try testCase.events.map { Explained(events: $0) } ?? Explained(testCase.input)
     #expect(explained.messages(of: testCase.rule) == testCase.expected)
   }
 

@@ -10,13 +10,21 @@ struct Explained {
   /// The snippet's events; the calls named in `unread` as the live fast path reports them (entry only, result
   /// not read).
   init(_ text: String, resultUnread unread: Set<String> = []) throws {
-    let explainer = Explainer()
-    for var event in try StraceSnippet.events(text) {
-      if case .syscall(var call) = event.body, unread.contains(call.name) {
+    var events = try StraceSnippet.events(text)
+    for index in events.indices {
+      if case .syscall(var call) = events[index].body, unread.contains(call.name) {
         call.result = nil
         call.completeness = .resultUnread
-        event.body = .syscall(call)
+        events[index].body = .syscall(call)
       }
+    }
+    self.init(events: events)
+  }
+
+  /// Events only a live trace has (no strace line reads as them), in order.
+  init(events: [TraceEvent]) {
+    let explainer = Explainer()
+    for event in events {
       let notes = lifecycle.apply(event)
       steps.append((event, notes, explainer.annotate(event, notes: notes, lifecycle: lifecycle)))
     }

@@ -84,6 +84,7 @@ enum StraceTest {
     case .attached: text += "attached"
     case .detached: text += "detached"
     case .cost(let cost): text += "cost \(cost.stops) stops"
+    case .registrations(let state): text += "registrations at \(state.moment.rawValue)"
     case .personality(let architecture): text += "personality \(architecture.rawValue)"
     case .tracerMessage(let message): text += "strace: \(message)"
     }

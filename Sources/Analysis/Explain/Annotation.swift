@@ -117,6 +117,7 @@ public struct Explainer: Sendable {
     SignalStackRule(),
     RseqRule(),
     RobustListRule(),
+    RegistrationStateRule(),
     TidAddressRule(),
     ThreadPointerRule(),
     AffinityRule(),

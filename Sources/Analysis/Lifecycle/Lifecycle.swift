@@ -192,6 +192,8 @@ public final class Lifecycle {
       takeOver(leader: task, formerTID: formerTID, notes: &notes)
     case .cost(let cost):
       update(task) { $0.cost = cost }
+    case .registrations(let state):
+      applyRegistrationState(state, task: task)
     case .signal, .groupStop, .attached, .detached, .personality, .tracerMessage:
       break
     }
@@ -584,6 +586,12 @@ public final class Lifecycle {
       record.comm = parent.comm
       record.createdByRuntime = creatorRuntime
       if clone.flags.contains(.setTLS), let tls = clone.tls { record.registrations.threadPointer = tls }
+      // rseq_fork: a child with its own copy of the memory keeps the creator's rseq area (the address is as valid
+      // in the copy); a CLONE_VM child starts with none. No child inherits a robust list (futex_init_task).
+      // (A child whose own events came before this clone's return may have registered one already.)
+      if !clone.flags.contains(.vm), record.registrations.rseq == nil {
+        record.registrations.rseq = task.box.record.registrations.rseq
+      }
       if record.firstSeen == nil { record.firstSeen = event.time }
     }
     if clone.flags.contains(.childClearTID), let word = clone.childTIDAddress, word != 0 {
@@ -681,6 +689,21 @@ public final class Lifecycle {
   /// it had when it took the stack.
   private func tid(ofStackUser user: (id: Int, tid: Int32)) -> Int32 {
     store[user.id]?.record.tid ?? user.tid
+  }
+
+  /// What the kernel held for the task, read by a live tracer instead of stopping at the calls: the same record
+  /// fields the calls fill. Unread parts change nothing; a 0 address means none is registered (any more).
+  private func applyRegistrationState(_ state: RegistrationState, task: LiveTask) {
+    update(task) { record in
+      if let list = state.robustList {
+        record.registrations.robustList = list.head == 0 ? nil : .init(head: list.head, length: list.length)
+      }
+      if let rseq = state.rseq {
+        record.registrations.rseq =
+          rseq.address == 0
+          ? nil : .init(address: rseq.address, length: UInt64(rseq.length), signature: UInt64(rseq.signature))
+      }
+    }
   }
 
   private func applyRegistration(

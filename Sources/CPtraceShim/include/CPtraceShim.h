@@ -104,6 +104,20 @@ typedef struct cpt_syscall_info {
 extern const uint32_t cpt_audit_arch_x86_64, cpt_audit_arch_i386;
 int cpt_get_syscall_info(pid_t tid, cpt_syscall_info *_Nonnull info);
 
+/// `get_robust_list(2)` for another task (the tracer may: it passes the PTRACE_MODE_READ check): the head the
+/// task registered with `set_robust_list` and its length; head 0 when it registered none. The native list only:
+/// an i386 task's is the compat one, which a 64-bit caller cannot read.
+int cpt_get_robust_list(pid_t tid, uint64_t *_Nonnull head, uint64_t *_Nonnull length);
+
+/// `struct ptrace_rseq_configuration` (PTRACE_GET_RSEQ_CONFIGURATION, Linux 5.13): address 0 when none.
+typedef struct cpt_rseq_configuration {
+  uint64_t address;
+  uint32_t length;
+  uint32_t flags;
+  uint32_t signature;
+} cpt_rseq_configuration;
+int cpt_get_rseq_configuration(pid_t tid, cpt_rseq_configuration *_Nonnull configuration);
+
 /// The general-purpose registers the engine looks at.
 typedef struct cpt_regs {
   uint64_t rip, rsp, rax, orig_rax, rdi, rsi, rdx, r10, r8, r9, fs_base;

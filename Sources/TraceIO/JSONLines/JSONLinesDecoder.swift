@@ -65,6 +65,8 @@ struct JSONLinesDecoder {
           stops: Int(try requiredInt32("stops", of: object)),
           voluntarySwitches: Int(try requiredInt32("voluntary_switches", of: object)),
           involuntarySwitches: Int(try requiredInt32("involuntary_switches", of: object))))
+    case "registrations":
+      body = .registrations(try registrations(object))
     case "message":
       guard let text = try optionalString("text", of: object) else { throw DecodeProblem("missing field \"text\"") }
       body = .tracerMessage(text)
@@ -72,6 +74,29 @@ struct JSONLinesDecoder {
       throw DecodeProblem("unknown event type \"\(type)\"")
     }
     return (tid, tgid, time, body)
+  }
+
+  private func registrations(_ object: Int) throws(DecodeProblem) -> RegistrationState {
+    guard let wireName = try optionalString("at", of: object) else { throw DecodeProblem("missing field \"at\"") }
+    guard let moment = RegistrationState.Moment(rawValue: wireName) else {
+      throw DecodeProblem("field \"at\" is \"\(wireName)\", not attach, exec or exit")
+    }
+    var state = RegistrationState(moment: moment)
+    if let list = present("robust_list", of: object) {
+      guard view.kind(list) == .object else { throw typeProblem("robust_list", list, expected: "an object") }
+      state.robustList = .init(
+        head: try requiredUInt64("head", of: list),
+        length: UInt64(bitPattern: try optionalInt64("length", of: list) ?? 0))
+    }
+    if let rseq = present("rseq", of: object) {
+      guard view.kind(rseq) == .object else { throw typeProblem("rseq", rseq, expected: "an object") }
+      state.rseq = .init(
+        address: try requiredUInt64("address", of: rseq),
+        length: UInt32(truncatingIfNeeded: try optionalInt64("length", of: rseq) ?? 0),
+        signature: UInt32(truncatingIfNeeded: try requiredUInt64("signature", of: rseq)),
+        flags: UInt32(truncatingIfNeeded: try optionalInt64("flags", of: rseq) ?? 0))
+    }
+    return state
   }
 
   private mutating func syscall(_ object: Int) throws(DecodeProblem) -> SyscallEvent {
@@ -99,7 +124,7 @@ struct JSONLinesDecoder {
     if let completeness = present("completeness", of: object) {
       let wireName = try text(completeness, field: "completeness")
       guard let value = JSONLinesFormat.completeness(wireName: wireName) else {
-        throw DecodeProblem("field \"completeness\" is \"\(wireName)\", not complete, entry_only or exit_only")
+        throw DecodeProblem("field \"completeness\" is \"\(wireName)\", not complete, entry_only, exit_only or result_unread")
       }
       call.completeness = value
     }
@@ -308,6 +333,12 @@ struct JSONLinesDecoder {
   func optionalInt64(_ key: StaticString, of object: Int) throws(DecodeProblem) -> Int64? {
     guard let token = present(key, of: object) else { return nil }
     guard let value = int64(token) else { throw typeProblem("\(key)", token, expected: "a 64-bit integer") }
+    return value
+  }
+
+  func requiredUInt64(_ key: StaticString, of object: Int) throws(DecodeProblem) -> UInt64 {
+    guard let token = present(key, of: object) else { throw DecodeProblem("missing field \"\(key)\"") }
+    guard let value = uint64(token) else { throw typeProblem("\(key)", token, expected: "a \"0x…\" address") }
     return value
   }
 

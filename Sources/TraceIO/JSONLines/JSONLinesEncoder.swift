@@ -86,6 +86,7 @@ final class JSONLinesEncoder {
     case .personality: buffer.append("\"personality\"")
     case .tracerMessage: buffer.append("\"message\"")
     case .cost: buffer.append("\"cost\"")
+    case .registrations: buffer.append("\"registrations\"")
     }
     buffer.append(",\"tid\":")
     buffer.appendDecimal(Int64(event.tid))
@@ -141,8 +142,34 @@ final class JSONLinesEncoder {
       buffer.appendDecimal(Int64(cost.voluntarySwitches))
       buffer.append(",\"involuntary_switches\":")
       buffer.appendDecimal(Int64(cost.involuntarySwitches))
+    case .registrations(let state):
+      encodeRegistrations(state)
     }
     buffer.append("}\n")
+  }
+
+  /// `"at"`, then `"robust_list"` and `"rseq"` when they were read (an address of 0: none registered).
+  private func encodeRegistrations(_ state: RegistrationState) {
+    buffer.append(",\"at\":")
+    appendString(state.moment.rawValue)
+    if let list = state.robustList {
+      buffer.append(",\"robust_list\":{\"head\":")
+      appendHexString(list.head)
+      buffer.append(",\"length\":")
+      appendInteger(Int64(bitPattern: list.length))
+      buffer.append("}")
+    }
+    if let rseq = state.rseq {
+      buffer.append(",\"rseq\":{\"address\":")
+      appendHexString(rseq.address)
+      buffer.append(",\"length\":")
+      buffer.appendDecimal(Int64(rseq.length))
+      buffer.append(",\"signature\":")
+      appendHexString(UInt64(rseq.signature))
+      buffer.append(",\"flags\":")
+      buffer.appendDecimal(Int64(rseq.flags))
+      buffer.append("}")
+    }
   }
 
   private func encodeSyscall(_ call: SyscallEvent) {

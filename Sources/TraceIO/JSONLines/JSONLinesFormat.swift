@@ -22,6 +22,7 @@ public enum JSONLinesFormat {
   /// The event types of version 1, as they appear in `"type"`.
   public static let eventTypes = [
     "syscall", "signal", "group_stop", "exited", "killed", "exec_took_over", "attached", "detached", "cost",
+    "registrations",
     "personality", "message",
   ]
   /// The `"type"` of the optional last line.

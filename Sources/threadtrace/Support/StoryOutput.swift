@@ -90,7 +90,7 @@ final class StoryOutput {
   static func isLifecycleEvent(_ event: TraceEvent) -> Bool {
     switch event.body {
     case .syscall: return false
-    case .exited, .killed, .execTookOver, .signal, .groupStop: return true
+    case .exited, .killed, .execTookOver, .signal, .groupStop, .registrations: return true
     case .attached, .detached, .personality, .tracerMessage, .cost: return false
     }
   }

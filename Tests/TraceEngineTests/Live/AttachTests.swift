@@ -54,7 +54,13 @@ struct AttachTests {
     let run = try Live.run(
       Live.threadtrace.path, ["trace", "--color", "never", "-o", traceFile, "-p", String(pid)], timeout: 30,
       whileRunning: { tracer in
-        usleep(700_000)
+        // Until a worker's creation is recorded (on a loaded machine the attach alone can take most of a
+        // fixed wait), then a little longer, so that the interrupt comes in the middle of things.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !((try? String(contentsOfFile: traceFile, encoding: .utf8))?.contains("\"clone3\"") ?? false) {
+          usleep(20_000)
+        }
+        usleep(300_000)
         kill(tracer, SIGINT)
       })
     #expect(run.status == 0, "\(run.stderr.suffix(500))")

@@ -226,6 +226,9 @@ struct Summary {
     var creatorFunctions: [String]?
     var cloneFlags: [String] = []
     var createdBy: String?
+    /// Whether the summary has a robust list head and an rseq area for it.
+    var robustList = false
+    var rseq = false
   }
 
   var threads: Int
@@ -249,7 +252,8 @@ struct Summary {
         guardSize: stack?["guard_size"] as? Int, name: task["name"] as? String, exitCode: exit?["code"] as? Int,
         stops: (task["cost"] as? [String: Any])?["stops"] as? Int,
         creatorFunctions: (task["creator_stack"] as? [[String: Any]])?.map { $0["function"] as? String ?? "?" },
-        cloneFlags: task["clone_flags"] as? [String] ?? [], createdBy: task["created_by"] as? String)
+        cloneFlags: task["clone_flags"] as? [String] ?? [], createdBy: task["created_by"] as? String,
+        robustList: task["robust_list"] is [String: Any], rseq: task["rseq"] is [String: Any])
     }
   }
 

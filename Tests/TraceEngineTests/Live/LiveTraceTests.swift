@@ -208,21 +208,24 @@ extension LiveTraceTests {
     defer { Live.expectClean(run) }
     #expect(run.status == 0)
     let lines = try String(contentsOfFile: run.traceFile, encoding: .utf8).split(separator: "\n")
-    let robust = lines.filter { $0.contains("\"name\":\"set_robust_list\"") }
-    #expect(robust.count == 5)  // the main thread and its four
-    #expect(robust.allSatisfy { $0.contains("\"completeness\":\"result_unread\"") })
+    // set_robust_list and rseq are not stopped at: what they registered is read at each exit stop.
+    #expect(!lines.contains { $0.contains("\"name\":\"set_robust_list\"") || $0.contains("\"name\":\"rseq\"") })
+    let registrations = lines.filter { $0.contains("\"type\":\"registrations\"") }
+    #expect(registrations.count == 5)  // the main thread and its four
+    #expect(registrations.allSatisfy { $0.contains("\"at\":\"exit\"") && $0.contains("\"robust_list\":{\"head\":\"0x7") })
+    #expect(registrations.allSatisfy { $0.contains("\"rseq\":{\"address\":\"0x7") && $0.contains("\"signature\":\"0x53053053\"") })
     let clones = lines.filter { $0.contains("\"name\":\"clone3\"") }
     #expect(clones.count == 4)
     #expect(clones.allSatisfy { !$0.contains("result_unread") && !$0.contains("entry_only") && $0.contains("\"ret\"") })
     #expect(lines.filter { $0.contains("\"name\":\"exit\"") }.count == 4)
     #expect(run.stderr.components(separatedBy: " exit(0) = ?\n").count - 1 == 4)
-    // Registrations still explained, with no made-up result.
-    #expect(run.stderr.contains("registers its robust futex list at 0x"))
-    let shown = run.stderr.split(separator: "\n").filter { $0.contains("set_robust_list(") }
-    #expect(shown.count == 5 && shown.allSatisfy { $0.hasSuffix(", 24)") }, "\(shown)")
+    // Registrations still shown and explained, and in the summary.
+    let shown = run.stderr.split(separator: "\n").filter { $0.contains("(at exit: robust_list=0x") }
+    #expect(shown.count == 5 && shown.allSatisfy { $0.contains(" len 24, rseq=0x") }, "\(shown)")
+    #expect(run.stderr.contains("its robust futex list is at 0x"))
     let summary = try Live.summary(of: run.traceFile)
-    #expect(summary.threadTasks.allSatisfy { $0.exitCode == 0 })
-    // Each task's cost, read at its exit stop: a glibc thread stops at least at its start, its registrations
+    #expect(summary.threadTasks.allSatisfy { $0.exitCode == 0 && $0.robustList && $0.rseq })
+    // Each task's cost, read at its exit stop: a glibc thread stops at least at its start, its stack's madvise
     // and its exit.
     let costs = lines.filter { $0.contains("\"type\":\"cost\"") }
     #expect(costs.count == 5)
@@ -295,7 +298,8 @@ extension LiveTraceTests {
 
 extension LiveTraceTests {
   /// The same program under threadtrace and under `strace -f`: the same tasks of each kind, made by the same
-  /// calls with the same flags, on stacks of the same sizes with the same guards, with the same names.
+  /// calls with the same flags, on stacks of the same sizes with the same guards, with the same names, and the
+  /// same robust list and rseq registrations (strace sees the calls; threadtrace reads them at exit).
   @Test(
     .enabled(if: strace != nil, "strace is not installed"),
     arguments: ["stack_sizes", "named_threads", "fork_exec", "vfork_exec", "posix_spawn", "detached_threads", "clone_process"])
@@ -313,7 +317,8 @@ extension LiveTraceTests {
     func shape(_ summary: Summary) -> [String] {
       summary.tasks.filter { $0.kind != "initial" }.map { task in
         let stack = "\(task.stackSize.map(String.init) ?? "-")/\(task.guardSize.map(String.init) ?? "-")"
-        return "\(task.kind) \(task.createdBy ?? "-") \(task.cloneFlags.sorted().joined(separator: "|")) \(stack) \(task.name ?? "-")"
+        let registered = "robust:\(task.robustList) rseq:\(task.rseq)"
+        return "\(task.kind) \(task.createdBy ?? "-") \(task.cloneFlags.sorted().joined(separator: "|")) \(stack) \(task.name ?? "-") \(registered)"
       }.sorted()
     }
     #expect(shape(ours) == shape(theirs), "\(name)")

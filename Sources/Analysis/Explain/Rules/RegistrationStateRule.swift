@@ -1,0 +1,47 @@
+import TraceModel
+
+/// Explains: the robust list and rseq area a live tracer read from the kernel (at the task's exit, before an
+/// exec, or on attaching) instead of stopping at `set_robust_list` and `rseq`.
+struct RegistrationStateRule: ExplainRule {
+  var scope: RuleScope { RuleScope(otherEvents: true) }
+
+  func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
+    guard case .registrations(let state) = event.body else { return [] }
+    var annotations: [Annotation] = []
+    if let list = state.robustList {
+      annotations.append(note(list.head == 0 ? Message.noRobustList : Message.robustList(list.head, state.moment)))
+    }
+    if let rseq = state.rseq {
+      annotations.append(
+        note(rseq.address == 0 ? Message.noRseq : Message.rseq(rseq.address, rseq.length, rseq.signature, state.moment)))
+    }
+    return annotations
+  }
+}
+
+extension RegistrationStateRule {
+  fileprivate enum Message {
+    static func robustList(_ head: UInt64, _ moment: RegistrationState.Moment) -> String {
+      let list = "its robust futex list is at \(Format.address(head))"
+      switch moment {
+      case .exit: return list + ", registered with set_robust_list (read at its exit stop instead of stopping at the call)"
+      case .exec: return list + " (set_robust_list); exec forgets it and the new program registers its own"
+      case .attach: return list + ", registered with set_robust_list before the attach"
+      }
+    }
+
+    static let noRobustList =
+      "no robust futex list registered: if the thread dies holding a robust mutex, the kernel cannot mark it FUTEX_OWNER_DIED"
+
+    static func rseq(_ address: UInt64, _ length: UInt32, _ signature: UInt32, _ moment: RegistrationState.Moment) -> String {
+      let area = "its rseq area is \(length) bytes at \(Format.address(address)), signature \(Format.address(UInt64(signature)))"
+      switch moment {
+      case .exit: return area + ": the kernel kept the thread's current CPU there; exit unregisters it"
+      case .exec: return area + "; exec unregisters it"
+      case .attach: return area + ": the kernel keeps the thread's current CPU there"
+      }
+    }
+
+    static let noRseq = "no rseq area registered (glibc before 2.35, or turned off with glibc.pthread.rseq=0)"
+  }
+}
