@@ -93,6 +93,14 @@ import TraceModel
     TraceEvent(tid: 3, body: .attached),
     TraceEvent(tid: 3, body: .detached),
     TraceEvent(tid: 3, tgid: 2, body: .cost(TaskCost(stops: 7, voluntarySwitches: 2, involuntarySwitches: 0))),
+    TraceEvent(
+      tid: 3, tgid: 2,
+      body: .registrations(
+        RegistrationState(
+          moment: .exit, robustList: .init(head: 0x7f3d_87fc_69a0, length: 24),
+          rseq: .init(address: 0x7f3d_87fc_6fe0, length: 32, signature: 0x5305_3053)))),
+    TraceEvent(tid: 3, body: .registrations(RegistrationState(moment: .attach, robustList: .init(head: 0, length: 24)))),
+    TraceEvent(tid: 3, body: .registrations(RegistrationState(moment: .exec, rseq: .init(address: 0, length: 0, signature: 0)))),
     TraceEvent(tid: 3, body: .personality(.i386)),
     TraceEvent(tid: 3, body: .personality(.x86_64)),
     TraceEvent(tid: 0, body: .tracerMessage("strace: Process 5 attached\u{1b}")),

@@ -77,6 +77,8 @@ struct AttachTests {
     #expect(trace.contains("\"name\":\"clone3\""))
     #expect(trace.contains("worker-"))
     #expect(trace.contains("\"interrupted\":true"))
+    // The threads found at the attach registered before it: that is read at their first stop.
+    #expect(trace.components(separatedBy: "\"at\":\"attach\"").count - 1 >= 2)
     let summary = try Live.summary(of: traceFile)
     #expect(summary.threadTasks.count >= 3, "\(summary.tasks.map(\.kind))")
     #expect(summary.threadTasks.contains { $0.name?.hasPrefix("worker-") ?? false })

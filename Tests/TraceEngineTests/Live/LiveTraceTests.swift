@@ -87,6 +87,9 @@ struct LiveTraceTests {
     #expect(run.stderr.contains("+++ superseded by execve in pid \(execer) +++"))
     let summary = try Live.summary(of: run.traceFile)
     #expect(summary.execs == 2)
+    // What the old program had registered is read before exec clears it.
+    let lines = try String(contentsOfFile: run.traceFile, encoding: .utf8).split(separator: "\n")
+    #expect(lines.contains { $0.contains("\"type\":\"registrations\"") && $0.contains("\"tid\":\(execer),") && $0.contains("\"at\":\"exec\"") })
   }
 
   @Test func forkAndVforkMakeProcesses() throws {
