@@ -33,7 +33,8 @@ struct RegistrationReads: Hashable {
     atAttach = attaching && (wanted("set_robust_list") || wanted("rseq"))
   }
 
-  /// Reads what is enabled for `tid` (stopped, at `moment`); nil when nothing could be read.
+  /// Reads what is enabled for `tid` (stopped, at `moment`); nil when nothing could be read or nothing is
+  /// registered.
   func read(_ tid: Int32, at moment: RegistrationState.Moment, architecture: Architecture) -> RegistrationState? {
     let all = moment == .attach
     var state = RegistrationState(moment: moment)
@@ -41,7 +42,10 @@ struct RegistrationReads: Hashable {
     // would be wrong, so it stays unread.
     if (all || robustList), architecture == .x86_64 { state.robustList = Ptrace.robustList(tid) }
     if (all && Self.kernelReportsRseq) || rseq { state.rseq = Ptrace.rseqConfiguration(tid) }
-    return state.robustList == nil && state.rseq == nil ? nil : state
+    // Nothing registered at all (every Go thread, a static binary without glibc's start-up): a line per task
+    // saying so would be noise, and the model has nothing to change.
+    let registered = (state.robustList.map { $0.head != 0 } ?? false) || (state.rseq.map { $0.address != 0 } ?? false)
+    return registered ? state : nil
   }
 
   /// PTRACE_GET_RSEQ_CONFIGURATION came with Linux 5.13. On an older kernel the filter stops at `rseq` instead

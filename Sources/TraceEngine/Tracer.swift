@@ -201,8 +201,9 @@ public final class Tracer {
           do {
             try Ptrace.seize(tid, options: options)
           } catch {
-            // A thread that exited between the read and the seize is no loss; the process itself is.
-            if error.errno == ESRCH && !first { continue }
+            // A thread that exited between the read and the seize is no loss (a process that keeps making
+            // short-lived threads has some in every listing); the process itself is.
+            if error.errno == ESRCH && tid != target { continue }
             detachAll()
             throw error
           }

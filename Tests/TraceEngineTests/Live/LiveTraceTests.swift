@@ -238,6 +238,23 @@ extension LiveTraceTests {
 }
 
 extension LiveTraceTests {
+  /// The filter stops at `sigaltstack` only when it sets or disables a stack: the query every Go and Rust thread
+  /// makes at start is let through (`--all-syscalls` still shows it).
+  @Test func aSigaltstackQueryIsNotStoppedAt() throws {
+    let program = try Live.program("sigaltstack_query")
+    let run = try Live.trace([program])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    #expect(run.oracle("queried").first?["ss_flags"] == "2")
+    let calls = run.stderr.split(separator: "\n").filter { $0.contains(" sigaltstack(") }
+    #expect(calls.count == 2 && calls.allSatisfy { !$0.contains("sigaltstack(NULL") }, "\(calls)")
+    let all = try Live.trace([program], options: ["--all-syscalls"])
+    Live.expectClean(all)
+    #expect(all.stderr.split(separator: "\n").filter { $0.contains(" sigaltstack(") }.count == 3, "\(all.stderr)")
+  }
+}
+
+extension LiveTraceTests {
   /// int 0x80 from a 64-bit program: the i386 calls are decoded as i386 (so a compat clone is a process creation,
   /// not a misnamed call), the ABI switches are reported, and the child's compat `exit` (nr 1) is read at its
   /// exit stop although the filter lets `exit` through.
