@@ -12,6 +12,9 @@ import TraceModel
 extension ThreadTrace {
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+      // Named here: otherwise ArgumentParser derives the name from the type's through String(describing:), a
+      // reflection pass at every start.
+      commandName: "diff",
       abstract: "Compare how two programs set up their threads and processes, and say what differs and why it matters.",
       discussion: """
         A and B are traces of either format (strace text or threadtrace JSON Lines), or commands traced here one \

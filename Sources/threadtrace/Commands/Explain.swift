@@ -12,6 +12,9 @@ import TraceModel
 extension ThreadTrace {
   struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+      // Named here: otherwise ArgumentParser derives the name from the type's through String(describing:), a
+      // reflection pass at every start.
+      commandName: "explain",
       abstract: "Explain a recorded trace: strace text (-f, -ff, any timestamps, -T, -y, -X) or threadtrace JSON Lines.",
       discussion: """
         Prints each event with a plain-language note on what the kernel did, then a summary: a tree of every \

@@ -13,6 +13,9 @@ import TraceModel
 extension ThreadTrace {
   struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
+      // Named here: otherwise ArgumentParser derives the name from the type's through String(describing:), a
+      // reflection pass at every start.
+      commandName: "trace",
       abstract: "Run a command under ptrace and explain every thread-lifecycle event as it happens.",
       discussion: """
         The annotated events go to standard error (or --output-text FILE) as they happen; -o FILE records a \
