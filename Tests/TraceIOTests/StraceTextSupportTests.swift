@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TraceModel
 
@@ -54,7 +55,7 @@ enum StraceTest {
     counter += 1
     let number = counter
     lock.unlock()
-    let path = NSTemporaryDirectory() + (name ?? "strace-test-\(getpid())-\(number).txt")
+    let path = Scratch.path(name ?? "strace-test-\(number).txt")
     _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path
   }

@@ -12,7 +12,7 @@ import TraceModel
 /// `TraceInput.open`: which reader a path gets, and what each kind of wrong input says.
 @Suite struct TraceInputTests {
   private func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "traceinput-\(UUID().uuidString)"
+    let path = Scratch.path("traceinput-\(UUID().uuidString)")
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
   }
