@@ -2,7 +2,8 @@
 # Tracing overhead, side by side in one run: each workload untraced, under
 # `strace -f --seccomp-bpf -e trace=<threadtrace's set>`, and under `threadtrace trace` (its default: the seccomp
 # fast path, annotated events to stderr). Tracer and program share one CPU (taskset -c 0); the rounds of the
-# three runners are interleaved and the median wall time is reported with the ratios the issue sets as goals.
+# runners are interleaved and the median wall time is reported with the ratios the issue sets as goals. The last
+# column, `trace --quiet --summary none` (the same stops, nothing explained or printed), is for reference.
 #   benchmarks/trace-overhead.sh [ROUNDS]        (default 9)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,25 +54,28 @@ wall() {  # wall CMD... -> microseconds on stdout
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 printf '%s\n' "Overhead, median wall time of $rounds rounds, tracer and program on CPU $cpu ($(uname -r), $(strace -V | head -1))"
-printf '\n| %-52s | %10s | %10s | %11s | %9s | %9s | %s |\n' workload untraced strace threadtrace "tt/strace" "tt/untr." goal
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" ------------ ------------ ------------- ----------- ----------- ------
+printf '\n| %-52s | %10s | %10s | %11s | %9s | %9s | %s | %11s |\n' workload untraced strace threadtrace "tt/strace" "tt/untr." goal "tt --quiet"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" ------------ ------------ ------------- ----------- ----------- ------ -------------
 for entry in "${workloads[@]}"; do
   IFS='|' read -r key label kind program <<<"$entry"
-  : >"$work/$key.untraced"; : >"$work/$key.strace"; : >"$work/$key.threadtrace"
+  : >"$work/$key.untraced"; : >"$work/$key.strace"; : >"$work/$key.threadtrace"; : >"$work/$key.quiet"
   wall "$program" >/dev/null  # warm caches
   for ((round = 0; round < rounds; round++)); do
     wall "$program" >>"$work/$key.untraced"
     wall strace -f --seccomp-bpf -qq -e trace="$set_list" "$program" >>"$work/$key.strace"
     wall "$threadtrace" trace -- "$program" >>"$work/$key.threadtrace"
+    # For reference, not a goal: the same stops with nothing explained, printed or summed up.
+    wall "$threadtrace" trace --quiet --summary none -- "$program" >>"$work/$key.quiet"
   done
   untraced=$(median <"$work/$key.untraced")
   straced=$(median <"$work/$key.strace")
   traced=$(median <"$work/$key.threadtrace")
+  quiet=$(median <"$work/$key.quiet")
   case $kind in
     thread) goal="tt/strace <= 0.7" ;;
     mutex) goal="tt/untr. <= 1.5" ;;
     getppid) goal="tt/untr. <= 1.1" ;;
   esac
-  awk -v l="$label" -v u="$untraced" -v s="$straced" -v t="$traced" -v g="$goal" 'BEGIN {
-    printf "| %-52s | %7.1f ms | %7.1f ms | %8.1f ms | %9.2f | %9.2f | %s |\n", l, u / 1000, s / 1000, t / 1000, t / s, t / u, g }'
+  awk -v l="$label" -v u="$untraced" -v s="$straced" -v t="$traced" -v g="$goal" -v q="$quiet" 'BEGIN {
+    printf "| %-52s | %7.1f ms | %7.1f ms | %8.1f ms | %9.2f | %9.2f | %s | %8.1f ms |\n", l, u / 1000, s / 1000, t / 1000, t / s, t / u, g, q / 1000 }'
 done
