@@ -34,6 +34,11 @@ struct RuntimeLiveTests {
     return (run, try Live.runtimeSummary(of: log))
   }
 
+  /// The lines of the run's JSON Lines trace file.
+  static func traceLines(_ run: Live.Run) throws -> [Substring] {
+    try String(contentsOfFile: run.traceFile, encoding: .utf8).split(separator: "\n")
+  }
+
   // MARK: Rust
 
   @Test(.enabled(if: Live.rustc != nil, "rustc is not installed"))
@@ -82,6 +87,16 @@ struct RuntimeLiveTests {
     #expect(child.execs == ["/bin/true"] && child.exitCode == 0)
     // /bin/true's own glibc registrations, read at its exit.
     #expect(child.robustList && child.rseq)
+
+    // What each task registered is read at its exit stop (no stop at set_robust_list or rseq), and the
+    // sigaltstack query every std thread makes first is let through unstopped; the ones that set one are shown.
+    let lines = try Self.traceLines(run)
+    let registrations = lines.filter { $0.contains("\"type\":\"registrations\"") }
+    #expect(registrations.count == 7 && registrations.allSatisfy { $0.contains("\"at\":\"exit\"") }, "\(registrations)")
+    #expect(!lines.contains { $0.contains("\"name\":\"set_robust_list\"") || $0.contains("\"name\":\"rseq\"") })
+    #expect(!run.stderr.contains("sigaltstack(NULL"))
+    #expect(run.stderr.contains("installs an 8 KiB alternate signal stack at 0x"))
+    #expect(run.stderr.contains("with a 4 KiB PROT_NONE guard below it"))
 
     #expect(Set(summary.runtimes(of: program) ?? []) == ["glibc", "rust-std"], "\(summary.processes)")
     #expect(summary.tasks.filter { !$0.ended }.isEmpty, "tasks without an end: \(summary.tasks.filter { !$0.ended })")
@@ -169,6 +184,14 @@ struct RuntimeLiveTests {
     #expect(child.kind == "vfork" && child.createdBy == "clone" && Set(child.cloneFlags) == ["CLONE_VM", "CLONE_VFORK"])
     #expect(child.exitSignal == "SIGCHLD" && child.execs == ["/bin/true"] && child.exitCode == 0)
     #expect(child.robustList && child.rseq)  // /bin/true's glibc, read at its exit
+
+    // Go registers no robust list and no rseq: the one registrations event is /bin/true's; nor is the
+    // sigaltstack query each new M makes first stopped at.
+    let lines = try Self.traceLines(run)
+    let registrations = lines.filter { $0.contains("\"type\":\"registrations\"") }
+    #expect(registrations.count == 1 && registrations.first?.contains("\"tid\":\(child.tid),") == true, "\(registrations)")
+    #expect(!run.stderr.contains("sigaltstack(NULL"))
+    #expect(run.stderr.contains("running on a stack the trace never saw mapped"))
 
     #expect(summary.runtimes(of: program)?.contains("go") == true, "\(summary.processes)")
     #expect(summary.tasks.filter { !$0.ended }.isEmpty, "tasks without an end: \(summary.tasks.filter { !$0.ended })")
