@@ -236,9 +236,10 @@ struct RuntimeLiveTests {
     #expect(summary.threadTasks.count >= 3)
     for task in summary.threadTasks {
       let functions = task.creatorFunctions ?? []
-      // runtime.clone (runtime.clone.abi0 in go1.17+) is where the syscall is, newm what every new M goes through.
+      // runtime.clone (runtime.clone.abi0 in go1.17+) is where the syscall is; newm1 what every new M goes
+      // through (from newm, or from the template thread's loop).
       #expect(functions.first?.hasPrefix("runtime.clone") == true, "\(functions)")
-      StackTests.expectInOrder(frames(functions), [["runtime.newosproc"], ["runtime.newm"]])
+      StackTests.expectInOrder(frames(functions), [["runtime.newosproc"], ["runtime.newm1"]])
     }
     // The first runtime.LockOSThread (main's, in init) starts the template thread, from the code that called it.
     #expect(summary.threadTasks.contains { task in
