@@ -6,8 +6,9 @@ import Testing
   import Glibc
 #endif
 
-/// Go and Rust fixture programs for the live tests: the toolchains, if installed, and a compile of
-/// `fixtures/programs/go/NAME.go` or `fixtures/programs/rust/NAME.rs` once per test process.
+/// Go and Rust fixture programs for the live tests: the toolchains, if installed, and a compile of a Go or Rust
+/// source under `fixtures/` (`programs/go/NAME.go`, `programs/rust/NAME.rs`, `jobs/src/job.*`) once per test
+/// process.
 extension Live {
   /// The `go` command: on PATH, else where Debian and the upstream tarball put it; nil when not installed.
   static let go: String? = toolchain("go", ["/usr/bin/go", "/usr/local/go/bin/go"])
@@ -21,29 +22,30 @@ extension Live {
     return (path + fallbacks).first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 
-  /// `fixtures/programs/go/NAME.go`, built with `GO111MODULE=off go build` (the default build cache, no network).
-  static func goProgram(_ name: String) throws -> String {
-    try compiled("go-\(name)") { partial in
-      guard let go else { throw LiveError.compile(name, "go is not installed") }
-      return try run(
-        "/usr/bin/env", ["GO111MODULE=off", go, "build", "-o", partial, Fixtures.path("programs/go/\(name).go")],
-        timeout: 120)
+  /// The Go program `fixtures/SOURCE` (e.g. `programs/go/lifecycle.go`), built with `GO111MODULE=off go build`
+  /// (the default build cache, no network).
+  static func goProgram(_ source: String) throws -> String {
+    try compiled(source) { partial in
+      guard let go else { throw LiveError.compile(source, "go is not installed") }
+      return try run("/usr/bin/env", ["GO111MODULE=off", go, "build", "-o", partial, Fixtures.path(source)], timeout: 120)
     }
   }
 
-  /// `fixtures/programs/rust/NAME.rs`, built with `rustc -O`.
-  static func rustProgram(_ name: String) throws -> String {
-    try compiled("rust-\(name)") { partial in
-      guard let rustc else { throw LiveError.compile(name, "rustc is not installed") }
-      return try run(rustc, ["-O", "-o", partial, Fixtures.path("programs/rust/\(name).rs")], timeout: 120)
+  /// The Rust program `fixtures/SOURCE` (e.g. `programs/rust/lifecycle.rs`), built with `rustc -O`. Its crate
+  /// is named after the file (`lifecycle`), as its symbols show.
+  static func rustProgram(_ source: String) throws -> String {
+    try compiled(source) { partial in
+      guard let rustc else { throw LiveError.compile(source, "rustc is not installed") }
+      return try run(rustc, ["-O", "-o", partial, Fixtures.path(source)], timeout: 120)
     }
   }
 
   private static let toolchainLock = NSLock()
 
-  /// `name` in the work directory, compiled by `compile` on first use. As `program` does, the binary is written
-  /// under a temporary name and renamed into place, so nothing ever execs a file still open for writing.
-  private static func compiled(_ name: String, _ compile: (String) throws -> Run) throws -> String {
+  /// The binary of `source` in the work directory, compiled by `compile` on first use. As `program` does, it is
+  /// written under a temporary name and renamed into place, so nothing ever execs a file still open for writing.
+  private static func compiled(_ source: String, _ compile: (String) throws -> Run) throws -> String {
+    let name = source.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ".", with: "_")
     let output = workDirectory.appendingPathComponent(name).path
     toolchainLock.lock()
     defer { toolchainLock.unlock() }
@@ -51,7 +53,7 @@ extension Live {
     let partial = output + ".partial"
     let result = try compile(partial)
     guard result.status == 0, rename(partial, output) == 0 else {
-      throw LiveError.compile(name, result.stderr + result.stdout)
+      throw LiveError.compile(source, result.stderr + result.stdout)
     }
     return output
   }
@@ -95,12 +97,15 @@ struct RuntimeSummary {
     var execs: [String]
     var creatorFunctions: [String]?
 
-    /// What both tracers must agree on for this task: everything but ids, addresses, times, the exit (which
-    /// `strace -qq` does not show) and the sigaltstack's guard.
-    var shape: String {
-      let stack = "\(stackSize.map(String.init) ?? "-")/\(guardSize.map(String.init) ?? "-") \(stackSource ?? "-")"
-      // The sigaltstack's guard is left out: see RuntimeLiveTests.rustAgreesWithStrace.
-      let alt = sigaltstack.map { "alt:\($0.size ?? -1)\(($0.disabled ?? false) ? "/disabled" : "")" } ?? "alt:-"
+    /// What both tracers must agree on for this task: everything but ids, addresses, times and the exit (which
+    /// `strace -qq` does not show); with `mappings` false, also without what comes of matching mmap and munmap
+    /// calls: the stack's size, guard and source, and the sigaltstack's guard; with `altstack` false, without the
+    /// sigaltstack (a Go thread that exit_group ends before it ran has none).
+    func shape(mappings: Bool = true, altstack: Bool = true) -> String {
+      let stack = mappings ? "\(stackSize.map(String.init) ?? "-")/\(guardSize.map(String.init) ?? "-") \(stackSource ?? "-")" : "-"
+      let alt = !altstack ? "alt:?" : sigaltstack.map {
+        "alt:\($0.size ?? -1)\(mappings ? "/\($0.guardSize ?? -1)" : "")\(($0.disabled ?? false) ? "/disabled" : "")"
+      } ?? "alt:-"
       let registered = "robust:\(robustList) rseq:\(rseq)"
       return "\(kind) \(createdBy ?? "-") \(cloneFlags.sorted().joined(separator: "|")) exit_signal:\(exitSignal ?? "-") \(stack) \(alt) \(registered) runtime:\(runtime ?? "-") execs:\(execs)"
     }
@@ -145,6 +150,16 @@ struct RuntimeSummary {
   func task(_ tid: Int32) -> Task? { tasks.first { $0.tid == tid } }
 
   var threadTasks: [Task] { tasks.filter { $0.kind == "thread" } }
+
+  /// Every task's `shape(mappings:)`, sorted.
+  func shapes(mappings: Bool = true) -> [String] { tasks.map { $0.shape(mappings: mappings) }.sorted() }
+
+  /// "Initial" tasks first seen after the first one. A traced command has one initial task; more are threads
+  /// whose creation the trace lost (see `RuntimeLiveTests.expectNoLateInitials`).
+  var lateInitials: [Task] { tasks.dropFirst().filter { $0.kind == "initial" } }
+
+  /// The tasks without `lateInitials`.
+  var tasksButLateInitials: [Task] { [tasks.first].compactMap { $0 } + tasks.dropFirst().filter { $0.kind != "initial" } }
 
   /// The runtimes recognised in the process running `program` (its path as exec'd).
   func runtimes(of program: String) -> [String]? {

@@ -17,6 +17,9 @@ import Testing
 struct RuntimeLiveTests {
   static let strace = LiveTraceTests.strace
 
+  static let goLifecycle = "programs/go/lifecycle.go"
+  static let rustLifecycle = "programs/rust/lifecycle.rs"
+
   /// glibc's pthread_create (≥ 2.34): clone3 with these flags.
   static let glibcThreadFlags = [
     "CLONE_VM", "CLONE_FS", "CLONE_FILES", "CLONE_SIGHAND", "CLONE_THREAD", "CLONE_SYSVSEM", "CLONE_SETTLS",
@@ -39,11 +42,35 @@ struct RuntimeLiveTests {
     try String(contentsOfFile: run.traceFile, encoding: .utf8).split(separator: "\n")
   }
 
+  /// A Go thread that calls exit_group so soon after its creation that its creator dies in the clone (the
+  /// creator's `clone` has only an entry, and no clone event stop ever comes for it) is reported as a second
+  /// "initial" task, "there when the trace began", in a process of its own; the real initial task's end is then
+  /// `unknown`, not `exit_group_of_other_thread`. Seen about once in 50 runs of jobs/src/job.go with other load.
+  /// Returns whether `summary` shows it, so the caller can skip what it breaks.
+  static func expectNoLateInitials(_ summary: RuntimeSummary, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    let late = summary.lateInitials
+    withKnownIssue("a thread whose creator dies in its clone becomes a second initial task", isIntermittent: true) {
+      #expect(late.isEmpty, "\(late)", sourceLocation: sourceLocation)
+    }
+    return late.isEmpty
+  }
+
+  /// Every Go task that ran has a 32 KiB sigaltstack of its own (none only for a thread exit_group ended before
+  /// it ran), not guarded; so in both traces, and the same kinds.
+  static func expectGoAltstacks(_ ours: RuntimeSummary, _ theirs: RuntimeSummary, sourceLocation: SourceLocation = #_sourceLocation) {
+    func kinds(_ summary: RuntimeSummary) -> Set<String> {
+      Set(summary.tasks.filter { $0.execs.allSatisfy { $0 != "/bin/true" } }.compactMap(\.sigaltstack).map { "\($0.size ?? -1)/\($0.guardSize ?? -1)/\($0.disabled ?? false)" })
+    }
+    #expect(kinds(ours) == kinds(theirs), sourceLocation: sourceLocation)
+    #expect(kinds(ours).isSubset(of: ["32768/-1/false", "32768/-1/true"]), "\(kinds(ours))", sourceLocation: sourceLocation)
+    #expect(ours.tasks.first?.sigaltstack?.size == 32768 && theirs.tasks.first?.sigaltstack?.size == 32768, sourceLocation: sourceLocation)
+  }
+
   // MARK: Rust
 
   @Test(.enabled(if: Live.rustc != nil, "rustc is not installed"))
   func rustThreadsAreStdThreadsOnGlibc() throws {
-    let program = try Live.rustProgram("lifecycle")
+    let program = try Live.rustProgram(Self.rustLifecycle)
     let run = try Live.trace([program])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")
@@ -104,7 +131,7 @@ struct RuntimeLiveTests {
 
   @Test(.enabled(if: Live.rustc != nil, "rustc is not installed"), .enabled(if: strace != nil, "strace is not installed"))
   func rustAgreesWithStrace() throws {
-    let program = try Live.rustProgram("lifecycle")
+    let program = try Live.rustProgram(Self.rustLifecycle)
     let run = try Live.trace([program])
     defer { Live.expectClean(run) }
     let ours = try Live.runtimeSummary(of: run.traceFile)
@@ -115,22 +142,28 @@ struct RuntimeLiveTests {
     }
     // Every task alike, one for one: kind, call, flags, stack, sigaltstack, registrations, fingerprint, execs;
     // and the same names.
-    #expect(ours.tasks.map(\.shape).sorted() == theirs.tasks.map(\.shape).sorted())
+    Self.expectSameTasks(ours, theirs)
     #expect(ours.tasks.compactMap(\.name).sorted() == theirs.tasks.compactMap(\.name).sorted())
     #expect(ours.tasks.compactMap(\.name).sorted() == ["small", "worker-0", "worker-1"])
     #expect(ours.processes.map(\.runtimes) == theirs.processes.map(\.runtimes))
-    // std's guard page below each sigaltstack. The live trace sees a munmap at its entry; in an strace log a
-    // thread's munmap of its old altstack may complete after another thread's mmap got the same range back, and
-    // explain then applies the munmap to the new mapping and loses the guard (about 1 run in 30).
     let guards = ours.tasks.compactMap { $0.sigaltstack.map { $0.guardSize } }
     #expect(guards.count == 6 && guards.allSatisfy { $0 == 4096 }, "\(guards)")
-    withKnownIssue("explain applies an munmap completed late in an strace log to a mapping made after it", isIntermittent: true) {
-      #expect(theirs.tasks.compactMap { $0.sigaltstack.map { $0.guardSize } } == guards)
-    }
     // How each task ended: every thread by its own exit(0), the process and /bin/true by exit_group.
     #expect(ours.threadTasks.allSatisfy { $0.exitCause == "exit" && $0.exitCode == 0 })
     #expect(ours.tasks.filter { $0.kind != "thread" }.allSatisfy { $0.exitCause == "exit_group" && $0.exitCode == 0 })
     Self.expectEndsInQuietLog(theirs, like: ours)
+  }
+
+  /// The same tasks one for one, `shape` for `shape`. Stacks and sigaltstack guards are matched to the mmap and
+  /// munmap calls that made them. The live trace sees a munmap at its entry; in an strace log one thread's munmap
+  /// may complete after another thread's mmap got (part of) the same range back, and explain then applies the
+  /// munmap to the new mapping: a thread stack found only from clone3's arguments, or a sigaltstack without its
+  /// guard (about 1 run in 20 of jobs/src/job.rs, 1 in 30 of programs/rust/lifecycle.rs).
+  static func expectSameTasks(_ ours: RuntimeSummary, _ theirs: RuntimeSummary, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(ours.shapes(mappings: false) == theirs.shapes(mappings: false), sourceLocation: sourceLocation)
+    withKnownIssue("explain applies an munmap completed late in an strace log to a mapping made after it", isIntermittent: true) {
+      #expect(ours.shapes() == theirs.shapes(), sourceLocation: sourceLocation)
+    }
   }
 
   /// `strace -qq` leaves out the `+++ exited with N +++` lines, but the log still shows each `exit(N) = ?` and
@@ -153,7 +186,7 @@ struct RuntimeLiveTests {
 
   @Test(.enabled(if: Live.go != nil, "go is not installed"))
   func goThreadsAreTheGoRuntimesThreads() throws {
-    let program = try Live.goProgram("lifecycle")
+    let program = try Live.goProgram(Self.goLifecycle)
     let run = try Live.trace([program])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")
@@ -175,7 +208,9 @@ struct RuntimeLiveTests {
       // On memory from Go's heap: never seen mapped, so neither size nor guard is known.
       #expect(task.stackSource == "unmapped" && task.stackSize == nil && task.guardSize == nil, "\(task)")
       #expect(!task.robustList && !task.rseq, "\(task)")
-      #expect(task.sigaltstack?.size == 32768 && task.sigaltstack?.guardSize == nil, "\(task)")
+      #expect(task.sigaltstack == nil || (task.sigaltstack?.size == 32768 && task.sigaltstack?.guardSize == nil), "\(task)")
+      // Those that surely ran (the goroutines' own) set theirs up first.
+      if tids.contains(task.tid) { #expect(task.sigaltstack?.size == 32768, "\(task)") }
       #expect(task.runtime == "go", "\(task)")
       // Nothing joins Go's threads: the one the runtime ended exits by itself, the others by exit_group.
       #expect(task.exitCode == 0, "\(task)")
@@ -195,7 +230,9 @@ struct RuntimeLiveTests {
     #expect(locked.kind == "thread" && locked.exitCause == "exit" && locked.exitCode == 0, "\(locked)")
     #expect(locked.sigaltstack?.disabled == true)
     let others = summary.threadTasks.filter { $0.tid != locked.tid }
-    #expect(others.allSatisfy { $0.exitCause == "exit_group_of_other_thread" || $0.exitCause == "exit_group" }, "\(others)")
+    if Self.expectNoLateInitials(summary) {
+      #expect(others.allSatisfy { $0.exitCause == "exit_group_of_other_thread" || $0.exitCause == "exit_group" }, "\(others)")
+    }
 
     // os/exec: Go's own vfork (clone(CLONE_VM|CLONE_VFORK|SIGCHLD) on the parent's stack), then the exec.
     let spawned = try #require(run.oracle("spawned").first)
@@ -223,7 +260,7 @@ struct RuntimeLiveTests {
 
   @Test(.enabled(if: Live.go != nil, "go is not installed"), .enabled(if: strace != nil, "strace is not installed"))
   func goAgreesWithStrace() throws {
-    let program = try Live.goProgram("lifecycle")
+    let program = try Live.goProgram(Self.goLifecycle)
     let run = try Live.trace([program])
     defer { Live.expectClean(run) }
     let ours = try Live.runtimeSummary(of: run.traceFile)
@@ -235,7 +272,10 @@ struct RuntimeLiveTests {
       #expect(ours.count(key) == theirs.count(key), "\(key)")
     }
     #expect(ours.count("threads") >= 3 && theirs.count("threads") >= 3)
-    #expect(Set(ours.tasks.map(\.shape)) == Set(theirs.tasks.map(\.shape)))
+    _ = Self.expectNoLateInitials(ours)
+    _ = Self.expectNoLateInitials(theirs)
+    #expect(Set(ours.tasksButLateInitials.map { $0.shape(altstack: false) }) == Set(theirs.tasksButLateInitials.map { $0.shape(altstack: false) }))
+    Self.expectGoAltstacks(ours, theirs)
     // Exactly one thread names itself, and one gives its sigaltstack back before its exit.
     #expect(ours.tasks.compactMap(\.name) == ["go-reader"] && theirs.tasks.compactMap(\.name) == ["go-reader"])
     for summary in [ours, theirs] {
@@ -245,11 +285,63 @@ struct RuntimeLiveTests {
     Self.expectEndsInQuietLog(theirs, like: ours)
   }
 
+  // MARK: The other Go and Rust programs
+
+  /// The repository's other Rust thread programs (the one recorded in `strace/runtimes/`, and the jobs' for
+  /// `diff`): under threadtrace and strace, the same tasks one for one.
+  @Test(
+    .enabled(if: Live.rustc != nil, "rustc is not installed"), .enabled(if: strace != nil, "strace is not installed"),
+    arguments: ["programs/rust/main.rs", "jobs/src/job.rs"])
+  func otherRustProgramsAgreeWithStrace(_ source: String) throws {
+    let program = try Live.rustProgram(source)
+    let run = try Live.trace([program])
+    defer { Live.expectClean(run) }
+    let ours = try Live.runtimeSummary(of: run.traceFile)
+    let (straced, theirs) = try Self.straced(program)
+    #expect(run.status == 0 && straced.status == 0)
+    #expect(ours.count("threads") == 4 && ours.threadTasks.allSatisfy { $0.name?.hasPrefix("worker-") == true })
+    for key in ["threads", "processes", "vforks", "execs", "tasks"] {
+      #expect(ours.count(key) == theirs.count(key), "\(key)")
+    }
+    Self.expectSameTasks(ours, theirs)
+    #expect(ours.threadTasks.allSatisfy { $0.stackSource == "mapping" && $0.stackSize == 2 << 20 && $0.guardSize == 4096 })
+    #expect(ours.tasks.compactMap(\.name).sorted() == theirs.tasks.compactMap(\.name).sorted())
+    #expect(ours.processes.map(\.runtimes) == theirs.processes.map(\.runtimes))
+    #expect(Set(ours.runtimes(of: program) ?? []) == ["glibc", "rust-std"])
+    #expect(ours.tasks.filter { !$0.ended }.isEmpty)
+  }
+
+  /// The repository's other Go thread programs: under threadtrace and strace, the same kinds of task, all the
+  /// Go runtime's, however many it made each time.
+  @Test(
+    .enabled(if: Live.go != nil, "go is not installed"), .enabled(if: strace != nil, "strace is not installed"),
+    arguments: ["programs/go/main.go", "jobs/src/job.go"])
+  func otherGoProgramsAgreeWithStrace(_ source: String) throws {
+    let program = try Live.goProgram(source)
+    let run = try Live.trace([program])
+    defer { Live.expectClean(run) }
+    let ours = try Live.runtimeSummary(of: run.traceFile)
+    let (straced, theirs) = try Self.straced(program)
+    #expect(run.status == 0 && straced.status == 0)
+    for key in ["processes", "vforks", "execs"] {
+      #expect(ours.count(key) == theirs.count(key), "\(key)")
+    }
+    #expect(ours.count("threads") >= 1 && theirs.count("threads") >= 1)
+    _ = Self.expectNoLateInitials(ours)
+    _ = Self.expectNoLateInitials(theirs)
+    #expect(Set(ours.tasksButLateInitials.map { $0.shape(altstack: false) }) == Set(theirs.tasksButLateInitials.map { $0.shape(altstack: false) }))
+    Self.expectGoAltstacks(ours, theirs)
+    #expect(ours.tasks.compactMap(\.name).isEmpty && theirs.tasks.compactMap(\.name).isEmpty)
+    #expect(ours.threadTasks.allSatisfy { $0.runtime == "go" && $0.stackSource == "unmapped" && !$0.robustList })
+    #expect(ours.runtimes(of: program) == ["go"] && theirs.runtimes(of: program) == ["go"])
+    #expect(ours.tasks.filter { !$0.ended }.isEmpty)
+  }
+
   // MARK: Creator stacks (--stacks)
 
   @Test(.enabled(if: Live.go != nil, "go is not installed"))
   func goCreatorStacksNameTheRuntime() throws {
-    let program = try Live.goProgram("lifecycle")
+    let program = try Live.goProgram(Self.goLifecycle)
     let run = try Live.trace([program], options: ["--stacks"])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")
@@ -281,7 +373,7 @@ struct RuntimeLiveTests {
 
   @Test(.enabled(if: Live.rustc != nil, "rustc is not installed"))
   func rustCreatorStacksNameStdAndGlibc() throws {
-    let program = try Live.rustProgram("lifecycle")
+    let program = try Live.rustProgram(Self.rustLifecycle)
     let run = try Live.trace([program], options: ["--stacks"])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")
