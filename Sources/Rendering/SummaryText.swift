@@ -17,12 +17,20 @@ public struct SummaryText {
   }
 
   public func render(_ lifecycle: Lifecycle) -> String {
-    let collector = SummaryTextCollector(summary: self)
-    for process in lifecycle.processes { collector.add(process: process) }
-    for record in lifecycle.records { collector.add(task: record) }
     var out = ""
-    collector.write(counts: lifecycle.counts) { out += $0 }
+    write(records: lifecycle.records, processes: lifecycle.processes, counts: lifecycle.counts) { out += $0 }
     return out
+  }
+
+  /// `render` of a fold's `records` and `processes`, written in pieces: a caller that also needs the records
+  /// (the cost, the stories) sorts them once, and the text goes out without being gathered first.
+  public func write(
+    records: [TaskRecord], processes: [Lifecycle.ProcessRecord], counts: Lifecycle.Counts, to output: (String) -> Void
+  ) {
+    let collector = SummaryTextCollector(summary: self)
+    for process in processes { collector.add(process: process) }
+    for record in records { collector.add(task: record) }
+    collector.write(counts: counts, to: output)
   }
 
   static func countsLine(_ counts: Lifecycle.Counts) -> String {
