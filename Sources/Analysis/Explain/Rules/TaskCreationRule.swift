@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: a successful `clone`, `clone3`, `fork` or `vfork` — what kind of task it made, which stack the new
 /// task runs on, and what the kernel will do for it at exit (`CLONE_CHILD_CLEARTID`, the exit signal).
 struct TaskCreationRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.created) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     var annotations: [Annotation] = []
@@ -42,10 +42,10 @@ struct TaskCreationRule: ExplainRule {
 extension TaskCreationRule {
   fileprivate enum Message {
     static func thread(_ tid: Int32, process: Int32, stack: ThreadStack?) -> String {
-      "creates thread \(tid) in process \(process), " + stackPhrase(stack)
+      Format.message("creates thread \(tid) in process \(process), \(stackPhrase(stack))")
     }
 
-    static func stackPhrase(_ stack: ThreadStack?) -> String {
+    static func stackPhrase(_ stack: ThreadStack?) -> MessageText {
       guard let stack else { return "on no stack of its own (it starts on a copy of the caller's stack pointer)" }
       switch stack.source {
       case .mapping:
@@ -80,7 +80,8 @@ extension TaskCreationRule {
     }
 
     static func clearTIDAtExit(_ word: UInt64) -> String {
-      "when it exits the kernel zeroes its tid at \(Format.address(word)) and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on"
+      Format.message(
+        "when it exits the kernel zeroes its tid at \(address: word) and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on")
     }
 
     static func exitSignal(_ signal: Int32) -> String {
