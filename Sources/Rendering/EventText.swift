@@ -350,9 +350,10 @@ enum TextBytes {
   }
 
   /// Decimal, right-aligned in `width` columns with spaces (no padding when it is wider).
+  // Digits go to a stack buffer and then to `out` as one contiguous copy: appending a slice of raw bytes or a
+  // `repeatElement` took the generic, element-by-element path, for every tid of every line.
   static func decimal(_ value: Int64, width: Int = 0, to out: inout [UInt8]) {
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &digits) { buffer in
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
       let end = buffer.count
       var start = end
       var rest = value.magnitude
@@ -365,9 +366,12 @@ enum TextBytes {
         start -= 1
         buffer[start] = UInt8(ascii: "-")
       }
-      let count = end - start
-      if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - count)) }
-      out.append(contentsOf: buffer[start..<end])
+      var count = end - start
+      while count < width {
+        out.append(UInt8(ascii: " "))
+        count += 1
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
     }
   }
 
@@ -379,7 +383,10 @@ enum TextBytes {
       rest /= 10
       digits += 1
     }
-    if digits < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits)) }
+    while digits < width {
+      out.append(UInt8(ascii: "0"))
+      digits += 1
+    }
     decimal(value, to: &out)
   }
 
