@@ -192,11 +192,17 @@ public struct Explainer: Sendable {
     } else {
       asked |= masks.otherEvents
     }
-    // In the rules' order: lowest bit first.
+    // In the rules' order: lowest bit first. Usually one rule says anything: its array is the answer, not a
+    // copy of it.
     while asked != 0 {
       let index = asked.trailingZeroBitCount
       asked &= asked - 1
-      annotations += rules[index].annotate(event, notes: notes, lifecycle: lifecycle)
+      let said = rules[index].annotate(event, notes: notes, lifecycle: lifecycle)
+      if annotations.isEmpty {
+        annotations = said
+      } else {
+        annotations += said
+      }
     }
     return annotations
   }
