@@ -353,16 +353,25 @@ enum TextBytes {
   // Digits go to a stack buffer and then to `out` as one contiguous copy: appending a slice of raw bytes or a
   // `repeatElement` took the generic, element-by-element path, for every tid of every line.
   static func decimal(_ value: Int64, width: Int = 0, to out: inout [UInt8]) {
+    decimal(magnitude: value.magnitude, negative: value < 0, width: width, to: &out)
+  }
+
+  /// Decimal, the whole unsigned range.
+  static func decimal(unsigned value: UInt64, to out: inout [UInt8]) {
+    decimal(magnitude: value, negative: false, width: 0, to: &out)
+  }
+
+  private static func decimal(magnitude: UInt64, negative: Bool, width: Int, to out: inout [UInt8]) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
       let end = buffer.count
       var start = end
-      var rest = value.magnitude
+      var rest = magnitude
       repeat {
         start -= 1
         buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
         rest /= 10
       } while rest > 0
-      if value < 0 {
+      if negative {
         start -= 1
         buffer[start] = UInt8(ascii: "-")
       }

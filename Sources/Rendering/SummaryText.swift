@@ -28,6 +28,7 @@ public struct SummaryText {
     records: [TaskRecord], processes: [Lifecycle.ProcessRecord], counts: Lifecycle.Counts, to output: (String) -> Void
   ) {
     let collector = SummaryTextCollector(summary: self)
+    collector.reserve(tasks: records.count)
     for process in processes { collector.add(process: process) }
     for record in records { collector.add(task: record) }
     collector.write(counts: counts, to: output)
@@ -103,7 +104,7 @@ public struct SummaryText {
     }
     if let stack = record.stack {
       TextBytes.append("  ", to: &out)
-      TextBytes.append(stackText(stack), to: &out)
+      writeStack(stack, to: &out)
     }
     if let name = record.name {
       TextBytes.append("  \"", to: &out)
@@ -132,14 +133,35 @@ public struct SummaryText {
   }
 
   func stackText(_ stack: ThreadStack) -> String {
+    var bytes: [UInt8] = []
+    writeStack(stack, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  func writeStack(_ stack: ThreadStack, to out: inout [UInt8]) {
     switch stack.source {
-    case .unmapped: return "stack in runtime-managed memory"
+    case .unmapped: TextBytes.append("stack in runtime-managed memory", to: &out)
     case .cloneArguments, .mapping:
-      var text = "stack " + (stack.size.map(Self.size) ?? "?")
-      if let guardSize = stack.guardSize { text += guardSize == 0 ? " no guard" : " + \(Self.size(guardSize)) guard" }
-      if let runtimeGuard = stack.runtimeGuardSize { text += ", runtime guard \(Self.size(runtimeGuard))" }
-      if let previous = stack.reusedFromTID { text += " (reused from \(previous))" }
-      return text
+      TextBytes.append("stack ", to: &out)
+      if let size = stack.size { Self.writeSize(size, to: &out) } else { out.append(UInt8(ascii: "?")) }
+      if let guardSize = stack.guardSize {
+        if guardSize == 0 {
+          TextBytes.append(" no guard", to: &out)
+        } else {
+          TextBytes.append(" + ", to: &out)
+          Self.writeSize(guardSize, to: &out)
+          TextBytes.append(" guard", to: &out)
+        }
+      }
+      if let runtimeGuard = stack.runtimeGuardSize {
+        TextBytes.append(", runtime guard ", to: &out)
+        Self.writeSize(runtimeGuard, to: &out)
+      }
+      if let previous = stack.reusedFromTID {
+        TextBytes.append(" (reused from ", to: &out)
+        TextBytes.decimal(Int64(previous), to: &out)
+        out.append(UInt8(ascii: ")"))
+      }
     }
   }
 
@@ -179,11 +201,28 @@ public struct SummaryText {
   }
 
   static func size(_ bytes: UInt64) -> String {
-    if bytes == 0 { return "0" }
-    for (unit, name) in [(UInt64(1) << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")] where bytes % unit == 0 {
-      return "\(bytes / unit) \(name)"
+    var text: [UInt8] = []
+    writeSize(bytes, to: &text)
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// `0`, `8 MiB`, `4 KiB`, `12345 B`: in the largest binary unit that divides the size.
+  static func writeSize(_ bytes: UInt64, to out: inout [UInt8]) {
+    if bytes == 0 {
+      out.append(UInt8(ascii: "0"))
+    } else if bytes % (1 << 30) == 0 {
+      TextBytes.decimal(unsigned: bytes >> 30, to: &out)
+      TextBytes.append(" GiB", to: &out)
+    } else if bytes % (1 << 20) == 0 {
+      TextBytes.decimal(unsigned: bytes >> 20, to: &out)
+      TextBytes.append(" MiB", to: &out)
+    } else if bytes % (1 << 10) == 0 {
+      TextBytes.decimal(unsigned: bytes >> 10, to: &out)
+      TextBytes.append(" KiB", to: &out)
+    } else {
+      TextBytes.decimal(unsigned: bytes, to: &out)
+      TextBytes.append(" B", to: &out)
     }
-    return "\(bytes) B"
   }
 }
 
@@ -229,6 +268,16 @@ public final class SummaryTextCollector {
   }
 
   private let storiesUpTo: Int
+
+  /// Room for `tasks` more tasks, when the caller knows how many will come: the arena then grows once rather
+  /// than by doubling, each time copying every line so far.
+  public func reserve(tasks: Int) {
+    arena.reserveCapacity(arena.count + tasks * Self.bytesPerTask)
+    nodes.reserveCapacity(nodes.count + tasks)
+  }
+
+  /// About a thread's two lines (task and sharing), with colour.
+  static let bytesPerTask = 160
 
   public func add(process: Lifecycle.ProcessRecord) {
     guard !process.provisional, !process.runtimes.isEmpty else { return }
