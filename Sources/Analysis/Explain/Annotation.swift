@@ -211,12 +211,15 @@ public struct Explainer: Sendable {
 /// Sizes and addresses as messages print them.
 enum Format {
   /// `8 MiB`, `4 KiB`, `12345 bytes`: exact, in the largest binary unit that divides the size.
-  static func size(_ bytes: UInt64) -> String {
+  static func size(_ bytes: UInt64) -> String { message(sizeText(bytes)) }
+
+  /// `size` as a message part: the messages of every thread's stack print two or three sizes.
+  static func sizeText(_ bytes: UInt64) -> MessageText {
     if bytes == 0 { return "0 bytes" }
     if bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
     if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
     // A stack reservation is usually the stack plus its guard: say it as such (8 MiB + 4 KiB).
-    if bytes > 1 << 20, bytes % 1024 == 0 { return "\(bytes >> 20) MiB + \(size(bytes & ((1 << 20) - 1)))" }
+    if bytes > 1 << 20, bytes % 1024 == 0 { return "\(bytes >> 20) MiB + \(sizeText(bytes & ((1 << 20) - 1)))" }
     if bytes % 1024 == 0 { return "\(bytes >> 10) KiB" }
     if bytes > 1 << 20 { return "\(bytes) bytes (\(bytes >> 10) KiB)" }
     return "\(bytes) bytes"
@@ -224,8 +227,11 @@ enum Format {
 
   /// "a" or "an" before a number as read aloud: an 8 MiB, an 11 KiB, an 18 KiB, an 80 KiB, an 11000; a 16 KiB.
   /// Only ASCII digits lead the texts it is given (sizes), so it reads bytes, not Characters.
-  static func article(_ text: String) -> String {
-    let utf8 = text.utf8
+  static func article(_ text: String) -> String { article(utf8: text.utf8) }
+
+  static func article(_ text: MessageText) -> String { article(utf8: text.bytes) }
+
+  private static func article(utf8: some Collection<UInt8>) -> String {
     var digits = 0
     for byte in utf8 {
       guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
@@ -331,6 +337,9 @@ struct MessageText: ExpressibleByStringInterpolation {
         bytes.append(contentsOf: buffer[start...])
       }
     }
+
+    /// `Format.size(bytes)`.
+    mutating func appendInterpolation(size value: UInt64) { bytes.append(contentsOf: Format.sizeText(value).bytes) }
 
     /// `Format.address(value)`.
     mutating func appendInterpolation(address value: UInt64) {

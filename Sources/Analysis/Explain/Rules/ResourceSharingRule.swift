@@ -21,9 +21,11 @@ extension ResourceSharingRule {
     /// appending its two dozen pieces to a `String` most of the rest.
     static func matrix(_ flags: CloneFlagSet) -> String {
       var text = MessageText(capacity: 256)
+      let resources = ResourceSharing.Resource.allCases
+      let modes = resources.map { ResourceSharing.mode(of: $0, flags: flags) }
       for mode in [ResourceSharing.Mode.shared, .copied, .new] {
         var first = true
-        for resource in ResourceSharing.Resource.allCases where ResourceSharing.mode(of: resource, flags: flags) == mode {
+        for (resource, resourceMode) in zip(resources, modes) where resourceMode == mode {
           if first {
             if !text.isEmpty { text.append("; ") }
             text.append(label(mode))

@@ -31,7 +31,8 @@ struct TaskCreationRule: ExplainRule {
       if child.kind != .thread {
         annotations.append(note(Message.exitSignal(call.exitSignal), tone: .kernel))
       }
-      if notes.contains(.adopted(record: id)) {
+      // A pattern, not `contains(.adopted(record: id))`: that compared every note by its whole payload.
+      if notes.contains(where: { if case .adopted(id) = $0 { return true } else { return false } }) {
         annotations.append(note(Message.ranFirst(child.tid)))
       }
     }
@@ -49,14 +50,15 @@ extension TaskCreationRule {
       guard let stack else { return "on no stack of its own (it starts on a copy of the caller's stack pointer)" }
       switch stack.source {
       case .mapping:
-        let size = stack.size.map(Format.size) ?? "?"
+        let size = stack.size.map(Format.sizeText) ?? "?"
         let base = stack.base.map(Format.address) ?? "?"
         if let guardSize = stack.guardSize, guardSize > 0 {
-          return "running on \(Format.article(size)) \(size) stack above \(Format.article(Format.size(guardSize))) \(Format.size(guardSize)) guard (mapping at \(base))"
+          let guardText = Format.sizeText(guardSize)
+          return "running on \(Format.article(size)) \(size) stack above \(Format.article(guardText)) \(guardText) guard (mapping at \(base))"
         }
         return "running on \(Format.article(size)) \(size) stack with no guard page below it (mapping at \(base))"
       case .cloneArguments:
-        let size = stack.size.map(Format.size) ?? "?"
+        let size = stack.size.map(Format.sizeText) ?? "?"
         return "running on \(Format.article(size)) \(size) stack at \(stack.base.map(Format.address) ?? "?") (mapped before the trace began)"
       case .unmapped:
         return "running on a stack the trace never saw mapped (inside memory the runtime manages, as Go's are)"

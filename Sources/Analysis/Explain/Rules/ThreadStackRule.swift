@@ -25,7 +25,7 @@ struct ThreadStackRule: ExplainRule {
 extension ThreadStackRule {
   fileprivate enum Message {
     static func reserved(_ length: UInt64) -> String {
-      Format.message("reserves \(Format.size(length)) for a stack (MAP_STACK) with no access yet: address space only, no memory committed")
+      Format.message("reserves \(size: length) for a stack (MAP_STACK) with no access yet: address space only, no memory committed")
     }
 
     static func mappedUsable(_ length: UInt64) -> String {
@@ -38,7 +38,7 @@ extension ThreadStackRule {
 
     static func guardLaidOut(usable: UInt64, guardSize: UInt64) -> String {
       Format.message(
-        "opens the upper \(Format.size(usable)) for the stack; the lowest \(Format.size(guardSize)) stays PROT_NONE as a guard, so an overflow faults (SIGSEGV) instead of overwriting other memory")
+        "opens the upper \(size: usable) for the stack; the lowest \(size: guardSize) stays PROT_NONE as a guard, so an overflow faults (SIGSEGV) instead of overwriting other memory")
     }
   }
 }
