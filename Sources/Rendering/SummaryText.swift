@@ -28,6 +28,8 @@ public struct SummaryText {
     records: [TaskRecord], processes: [Lifecycle.ProcessRecord], counts: Lifecycle.Counts, to output: (String) -> Void
   ) {
     let collector = SummaryTextCollector(summary: self)
+    // The caller has the records for the cost: the collector need not copy them.
+    collector.keepsCostedRecords = false
     collector.reserve(tasks: records.count)
     for process in processes { collector.add(process: process) }
     for record in records { collector.add(task: record) }
@@ -48,25 +50,26 @@ public struct SummaryText {
   }
 
   /// What makes two sibling tasks "alike" for folding: everything but ids, addresses and times.
-  // Put together by appending to one String rather than joining an array of eight: once per task.
+  // Put together as bytes, made a String once, rather than joining an array of eight Strings: once per task.
   func signature(_ record: TaskRecord) -> String {
-    var text = record.kind.rawValue
+    var text: [UInt8] = []
     text.reserveCapacity(96)
-    text += "|"
-    text += record.creation?.syscall.rawValue ?? ""
-    text += "|"
-    text += String(record.creation?.flags.rawValue ?? 0)
-    text += "|"
-    text += String(record.stack?.size ?? 0)
-    text += "|"
-    text += String(record.stack?.guardSize ?? 0)
-    text += "|"
-    text += endText(record.end)
-    text += "|"
-    if let name = record.name { text += name.prefix { !$0.isNumber } }
-    text += "|"
-    text += record.joinedBy?.how.rawValue ?? ""
-    return text
+    TextBytes.append(record.kind.rawValue, to: &text)
+    text.append(UInt8(ascii: "|"))
+    if let call = record.creation { TextBytes.append(call.syscall.rawValue, to: &text) }
+    text.append(UInt8(ascii: "|"))
+    TextBytes.decimal(unsigned: record.creation?.flags.rawValue ?? 0, to: &text)
+    text.append(UInt8(ascii: "|"))
+    TextBytes.decimal(unsigned: record.stack?.size ?? 0, to: &text)
+    text.append(UInt8(ascii: "|"))
+    TextBytes.decimal(unsigned: record.stack?.guardSize ?? 0, to: &text)
+    text.append(UInt8(ascii: "|"))
+    TextBytes.append(endText(record.end), to: &text)
+    text.append(UInt8(ascii: "|"))
+    if let name = record.name { TextBytes.append(String(name.prefix { !$0.isNumber }), to: &text) }
+    text.append(UInt8(ascii: "|"))
+    if let join = record.joinedBy { TextBytes.append(join.how.rawValue, to: &text) }
+    return String(decoding: text, as: UTF8.self)
   }
 
   func line(_ record: TaskRecord) -> String {
@@ -165,7 +168,7 @@ public struct SummaryText {
     }
   }
 
-  private func endText(_ end: TaskRecord.End?) -> String {
+  func endText(_ end: TaskRecord.End?) -> String {
     guard let end else { return palette.dim("alive at end of trace") }
     switch end {
     case .exited(let code, let cause):
@@ -242,6 +245,9 @@ public final class SummaryTextCollector {
   private var storiesDropped = false
   /// Records with a tracing cost (live traces), for `CostText`.
   private var costed: [TaskRecord] = []
+  /// Whether `costedRecords` is wanted: every task of a live trace has a cost, and appending each record to an
+  /// array (a copy of every field, the array moved as it grows) is work only the streaming summary needs.
+  var keepsCostedRecords = true
   /// Sharing lines by clone flag set: few distinct sets, many tasks.
   private var sharingByFlags: [UInt64: String?] = [:]
 
@@ -317,7 +323,7 @@ public final class SummaryTextCollector {
         id: record.id, parentID: record.parentID, tid: record.tid, tgid: record.tgid, isThread: record.kind == .thread,
         mayLead: record.parentID == nil && record.kind != .thread && record.tid == record.tgid, signature: signature,
         lineStart: lineStart, lineEnd: lineEnd, sharingEnd: arena.count, hasSharing: sharing != nil))
-    if record.cost != nil { costed.append(record) }
+    if keepsCostedRecords, record.cost != nil { costed.append(record) }
     if keepStories != false, !storiesDropped {
       if keepStories == nil, nodes.count > storiesUpTo {
         storiesDropped = true
