@@ -204,8 +204,7 @@ public struct EventText: Sendable {
       if address == 0 {
         TextBytes.append("NULL", to: &out)
       } else {
-        TextBytes.append("0x", to: &out)
-        TextBytes.hex(address, to: &out)
+        TextBytes.hex(address, prefixed: true, to: &out)
       }
     case .symbolic(let symbolic):
       switch style {
@@ -213,15 +212,13 @@ public struct EventText: Sendable {
         writeNames(symbolic.parts, to: &out)
       case .raw:
         if let raw = symbolic.raw {
-          TextBytes.append("0x", to: &out)
-          TextBytes.hex(raw, to: &out)
+          TextBytes.hex(raw, prefixed: true, to: &out)
         } else {
           writeNames(symbolic.parts, to: &out)
         }
       case .verbose:
         if let raw = symbolic.raw {
-          TextBytes.append("0x", to: &out)
-          TextBytes.hex(raw, to: &out)
+          TextBytes.hex(raw, prefixed: true, to: &out)
           TextBytes.append(" /* ", to: &out)
           writeNames(symbolic.parts, to: &out)
           TextBytes.append(" */", to: &out)
@@ -293,8 +290,7 @@ public struct EventText: Sendable {
     switch call.result {
     case .success(let value, let annotation)?:
       if value > 0xFFFF && Self.printsAddress(call.name) {
-        TextBytes.append("0x", to: &out)
-        TextBytes.hex(UInt64(value), to: &out)
+        TextBytes.hex(UInt64(value), prefixed: true, to: &out)
       } else {
         TextBytes.decimal(value, to: &out)
       }
@@ -399,16 +395,26 @@ enum TextBytes {
     decimal(value, to: &out)
   }
 
-  /// Lowercase hex digits, no prefix, as `String(value, radix: 16)`.
-  static func hex(_ value: UInt64, to out: inout [UInt8]) {
-    let table: StaticString = "0123456789abcdef"
-    var shift = 60
-    while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-    table.withUTF8Buffer { table in
-      while shift >= 0 {
-        out.append(table[Int((value >> UInt64(shift)) & 0xF)])
-        shift -= 4
+  /// Lowercase hex digits as `String(value, radix: 16)`, after `0x` when `prefixed`.
+  // Put together on the stack and appended at once: an append per digit was a visible part of every address.
+  static func hex(_ value: UInt64, prefixed: Bool = false, to out: inout [UInt8]) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buffer in
+      let end = buffer.count
+      var start = end
+      var rest = value
+      repeat {
+        start -= 1
+        let digit = UInt8(truncatingIfNeeded: rest & 0xF)
+        buffer[start] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+        rest >>= 4
+      } while rest > 0
+      if prefixed {
+        start -= 2
+        buffer[start] = UInt8(ascii: "0")
+        buffer[start + 1] = UInt8(ascii: "x")
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
     }
   }
+
 }
