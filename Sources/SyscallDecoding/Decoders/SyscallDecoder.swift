@@ -27,7 +27,8 @@ public enum SyscallDecoder {
   public static func entry(
     name: String, architecture: Architecture, args raw: [UInt64], memory: some TraceeMemory
   ) -> [Argument] {
-    let a = raw + [UInt64](repeating: 0, count: max(0, 6 - raw.count))
+    // The engine always passes six: no padded copy then.
+    let a = raw.count >= 6 ? raw : raw + [UInt64](repeating: 0, count: 6 - raw.count)
     if architecture == .i386 { return i386Entry(name: name, args: a.map { $0 & 0xffff_ffff }) }
     switch name {
     case "clone": return clone(flags: a[0], stack: a[1], parentTID: a[2], childTID: a[3], tls: a[4])
