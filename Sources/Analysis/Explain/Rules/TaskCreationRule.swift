@@ -51,7 +51,7 @@ extension TaskCreationRule {
       switch stack.source {
       case .mapping:
         let size = stack.size.map(Format.sizeText) ?? "?"
-        let base = stack.base.map(Format.address) ?? "?"
+        let base: MessageText = stack.base.map { "\(address: $0)" } ?? "?"
         if let guardSize = stack.guardSize, guardSize > 0 {
           let guardText = Format.sizeText(guardSize)
           return "running on \(Format.article(size)) \(size) stack above \(Format.article(guardText)) \(guardText) guard (mapping at \(base))"
