@@ -13,21 +13,42 @@ public struct CostText {
   }
 
   /// Nil when no task has a cost (a recorded strace log).
+  // Every task of a live trace has a cost: one pass, with no copy of the records and no sort of them all for
+  // the few listed.
   public func render(_ records: [TaskRecord]) -> String? {
-    let costed = records.filter { $0.cost != nil }
-    guard !costed.isEmpty else { return nil }
-    let stops = costed.reduce(0) { $0 + $1.cost!.stops }
-    let voluntary = costed.reduce(0) { $0 + $1.cost!.voluntarySwitches }
-    let involuntary = costed.reduce(0) { $0 + $1.cost!.involuntarySwitches }
-    let perTask = Double(stops) / Double(costed.count)
-    var out = palette.bold("Tracing cost") + ": \(stops) ptrace \(stops == 1 ? "stop" : "stops") over \(costed.count) "
-      + "\(costed.count == 1 ? "task" : "tasks") (\(Self.oneDecimal(perTask)) each); besides them, "
+    var count = 0
+    var stops = 0
+    var voluntary = 0
+    var involuntary = 0
+    /// Indices of the tasks that stopped most, most first; ties by tid, then in the records' order.
+    var top: [Int] = []
+    for (index, record) in records.enumerated() {
+      guard let cost = record.cost else { continue }
+      count += 1
+      stops += cost.stops
+      voluntary += cost.voluntarySwitches
+      involuntary += cost.involuntarySwitches
+      guard listed > 0 else { continue }
+      let place = top.firstIndex { Self.listsBefore(record, records[$0]) } ?? top.count
+      if place < listed {
+        top.insert(index, at: place)
+        if top.count > listed { top.removeLast() }
+      }
+    }
+    guard count > 0 else { return nil }
+    let perTask = Double(stops) / Double(count)
+    var out = palette.bold("Tracing cost") + ": \(stops) ptrace \(stops == 1 ? "stop" : "stops") over \(count) "
+      + "\(count == 1 ? "task" : "tasks") (\(Self.oneDecimal(perTask)) each); besides them, "
       + "\(voluntary) voluntary and \(involuntary) involuntary context switches\n"
-    let top = costed.sorted { ($0.cost!.stops, $1.tid) > ($1.cost!.stops, $0.tid) }.prefix(listed)
-    for record in top {
-      out += "  " + line(record) + "\n"
+    for index in top {
+      out += "  " + line(records[index]) + "\n"
     }
     return out
+  }
+
+  /// More stops first, then the lower tid.
+  private static func listsBefore(_ a: TaskRecord, _ b: TaskRecord) -> Bool {
+    (a.cost!.stops, b.tid) > (b.cost!.stops, a.tid)
   }
 
   func line(_ record: TaskRecord) -> String {

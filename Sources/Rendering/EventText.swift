@@ -243,8 +243,7 @@ public struct EventText: Sendable {
       if address == 0 {
         TextBytes.append("NULL", to: &out)
       } else {
-        TextBytes.append("0x", to: &out)
-        TextBytes.hex(address, to: &out)
+        TextBytes.hex(address, prefixed: true, to: &out)
       }
     case .symbolic(let symbolic):
       switch style {
@@ -252,15 +251,13 @@ public struct EventText: Sendable {
         writeNames(symbolic.parts, to: &out)
       case .raw:
         if let raw = symbolic.raw {
-          TextBytes.append("0x", to: &out)
-          TextBytes.hex(raw, to: &out)
+          TextBytes.hex(raw, prefixed: true, to: &out)
         } else {
           writeNames(symbolic.parts, to: &out)
         }
       case .verbose:
         if let raw = symbolic.raw {
-          TextBytes.append("0x", to: &out)
-          TextBytes.hex(raw, to: &out)
+          TextBytes.hex(raw, prefixed: true, to: &out)
           TextBytes.append(" /* ", to: &out)
           writeNames(symbolic.parts, to: &out)
           TextBytes.append(" */", to: &out)
@@ -332,8 +329,7 @@ public struct EventText: Sendable {
     switch call.result {
     case .success(let value, let annotation)?:
       if value > 0xFFFF && Self.printsAddress(call.name) {
-        TextBytes.append("0x", to: &out)
-        TextBytes.hex(UInt64(value), to: &out)
+        TextBytes.hex(UInt64(value), prefixed: true, to: &out)
       } else {
         TextBytes.decimal(value, to: &out)
       }
@@ -389,24 +385,37 @@ enum TextBytes {
   }
 
   /// Decimal, right-aligned in `width` columns with spaces (no padding when it is wider).
+  // Digits go to a stack buffer and then to `out` as one contiguous copy: appending a slice of raw bytes or a
+  // `repeatElement` took the generic, element-by-element path, for every tid of every line.
   static func decimal(_ value: Int64, width: Int = 0, to out: inout [UInt8]) {
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &digits) { buffer in
+    decimal(magnitude: value.magnitude, negative: value < 0, width: width, to: &out)
+  }
+
+  /// Decimal, the whole unsigned range.
+  static func decimal(unsigned value: UInt64, to out: inout [UInt8]) {
+    decimal(magnitude: value, negative: false, width: 0, to: &out)
+  }
+
+  private static func decimal(magnitude: UInt64, negative: Bool, width: Int, to out: inout [UInt8]) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
       let end = buffer.count
       var start = end
-      var rest = value.magnitude
+      var rest = magnitude
       repeat {
         start -= 1
         buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
         rest /= 10
       } while rest > 0
-      if value < 0 {
+      if negative {
         start -= 1
         buffer[start] = UInt8(ascii: "-")
       }
-      let count = end - start
-      if count < width { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - count)) }
-      out.append(contentsOf: buffer[start..<end])
+      var count = end - start
+      while count < width {
+        out.append(UInt8(ascii: " "))
+        count += 1
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
     }
   }
 
@@ -418,20 +427,33 @@ enum TextBytes {
       rest /= 10
       digits += 1
     }
-    if digits < width { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits)) }
+    while digits < width {
+      out.append(UInt8(ascii: "0"))
+      digits += 1
+    }
     decimal(value, to: &out)
   }
 
-  /// Lowercase hex digits, no prefix, as `String(value, radix: 16)`.
-  static func hex(_ value: UInt64, to out: inout [UInt8]) {
-    let table: StaticString = "0123456789abcdef"
-    var shift = 60
-    while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-    table.withUTF8Buffer { table in
-      while shift >= 0 {
-        out.append(table[Int((value >> UInt64(shift)) & 0xF)])
-        shift -= 4
+  /// Lowercase hex digits as `String(value, radix: 16)`, after `0x` when `prefixed`.
+  // Put together on the stack and appended at once: an append per digit was a visible part of every address.
+  static func hex(_ value: UInt64, prefixed: Bool = false, to out: inout [UInt8]) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buffer in
+      let end = buffer.count
+      var start = end
+      var rest = value
+      repeat {
+        start -= 1
+        let digit = UInt8(truncatingIfNeeded: rest & 0xF)
+        buffer[start] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+        rest >>= 4
+      } while rest > 0
+      if prefixed {
+        start -= 2
+        buffer[start] = UInt8(ascii: "0")
+        buffer[start + 1] = UInt8(ascii: "x")
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
     }
   }
+
 }

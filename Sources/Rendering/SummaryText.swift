@@ -17,12 +17,23 @@ public struct SummaryText {
   }
 
   public func render(_ lifecycle: Lifecycle) -> String {
-    let collector = SummaryTextCollector(summary: self)
-    for process in lifecycle.processes { collector.add(process: process) }
-    for record in lifecycle.records { collector.add(task: record) }
     var out = ""
-    collector.write(counts: lifecycle.counts) { out += $0 }
+    write(records: lifecycle.records, processes: lifecycle.processes, counts: lifecycle.counts) { out += $0 }
     return out
+  }
+
+  /// `render` of a fold's `records` and `processes`, written in pieces: a caller that also needs the records
+  /// (the cost, the stories) sorts them once, and the text goes out without being gathered first.
+  public func write(
+    records: [TaskRecord], processes: [Lifecycle.ProcessRecord], counts: Lifecycle.Counts, to output: (String) -> Void
+  ) {
+    let collector = SummaryTextCollector(summary: self)
+    // The caller has the records for the cost: the collector need not copy them.
+    collector.keepsCostedRecords = false
+    collector.reserve(tasks: records.count)
+    for process in processes { collector.add(process: process) }
+    for record in records { collector.add(task: record) }
+    collector.write(counts: counts, to: output)
   }
 
   static func countsLine(_ counts: Lifecycle.Counts) -> String {
@@ -39,31 +50,80 @@ public struct SummaryText {
   }
 
   /// What makes two sibling tasks "alike" for folding: everything but ids, addresses and times.
+  // Put together as bytes, made a String once, rather than joining an array of eight Strings: once per task.
   func signature(_ record: TaskRecord) -> String {
-    [
-      record.kind.rawValue, record.creation?.syscall.rawValue ?? "", String(record.creation?.flags.rawValue ?? 0),
-      String(record.stack?.size ?? 0), String(record.stack?.guardSize ?? 0), endText(record.end),
-      record.name.map { String($0.prefix { !$0.isNumber }) } ?? "", record.joinedBy?.how.rawValue ?? "",
-    ].joined(separator: "|")
+    var text: [UInt8] = []
+    text.reserveCapacity(96)
+    TextBytes.append(record.kind.rawValue, to: &text)
+    text.append(UInt8(ascii: "|"))
+    if let call = record.creation { TextBytes.append(call.syscall.rawValue, to: &text) }
+    text.append(UInt8(ascii: "|"))
+    TextBytes.decimal(unsigned: record.creation?.flags.rawValue ?? 0, to: &text)
+    text.append(UInt8(ascii: "|"))
+    TextBytes.decimal(unsigned: record.stack?.size ?? 0, to: &text)
+    text.append(UInt8(ascii: "|"))
+    TextBytes.decimal(unsigned: record.stack?.guardSize ?? 0, to: &text)
+    text.append(UInt8(ascii: "|"))
+    TextBytes.append(endText(record.end), to: &text)
+    text.append(UInt8(ascii: "|"))
+    if let name = record.name { TextBytes.append(String(name.prefix { !$0.isNumber }), to: &text) }
+    text.append(UInt8(ascii: "|"))
+    if let join = record.joinedBy { TextBytes.append(join.how.rawValue, to: &text) }
+    return String(decoding: text, as: UTF8.self)
   }
 
   func line(_ record: TaskRecord) -> String {
-    var parts: [String] = [palette.bold(String(record.tid)), kindText(record.kind)]
-    if let former = record.formerTID { parts.append("(was \(former))") }
-    if let call = record.creation { parts.append(call.syscall.rawValue) }
-    if record.kind == .thread, record.creation == nil { parts.append(palette.dim("(running before the trace; creation not seen)")) }
+    var bytes: [UInt8] = []
+    writeLine(record, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// `line` as UTF-8 appended to `out`: the collector puts every task's line in its arena, and gathering the
+  /// parts as Strings to join them was most of the summary's cost per task.
+  func writeLine(_ record: TaskRecord, to out: inout [UInt8]) {
+    palette.start(Palette.boldCode, &out)
+    TextBytes.decimal(Int64(record.tid), to: &out)
+    palette.end(&out)
+    TextBytes.append("  ", to: &out)
+    TextBytes.append(kindText(record.kind), to: &out)
+    if let former = record.formerTID {
+      TextBytes.append("  (was ", to: &out)
+      TextBytes.decimal(Int64(former), to: &out)
+      out.append(UInt8(ascii: ")"))
+    }
+    if let call = record.creation {
+      TextBytes.append("  ", to: &out)
+      TextBytes.append(call.syscall.rawValue, to: &out)
+    }
+    if record.kind == .thread, record.creation == nil {
+      TextBytes.append("  ", to: &out)
+      palette.start(Palette.dimCode, &out)
+      TextBytes.append("(running before the trace; creation not seen)", to: &out)
+      palette.end(&out)
+    }
     if record.kind == .initial, let exec = record.execs.last(where: { $0.succeeded }), let path = exec.path {
-      parts.append(TerminalSafe.escape(path))
+      TextBytes.append("  ", to: &out)
+      TerminalSafe.write(path, to: &out)
     }
-    if let stack = record.stack { parts.append(stackText(stack)) }
-    if let name = record.name { parts.append("\"\(TerminalSafe.escape(name))\"") }
-    let execs = record.execs.filter(\.succeeded)
-    if record.kind != .initial, let exec = execs.last { parts.append("exec \(TerminalSafe.escape(exec.path ?? "?"))") }
-    parts.append(endText(record.end))
+    if let stack = record.stack {
+      TextBytes.append("  ", to: &out)
+      writeStack(stack, to: &out)
+    }
+    if let name = record.name {
+      TextBytes.append("  \"", to: &out)
+      TerminalSafe.write(name, to: &out)
+      out.append(UInt8(ascii: "\""))
+    }
+    if record.kind != .initial, let exec = record.execs.last(where: { $0.succeeded }) {
+      TextBytes.append("  exec ", to: &out)
+      TerminalSafe.write(exec.path ?? "?", to: &out)
+    }
+    TextBytes.append("  ", to: &out)
+    TextBytes.append(endText(record.end), to: &out)
     if let join = record.joinedBy {
-      parts.append(join.how == .wait ? "reaped by \(join.tid)" : "joined by \(join.tid)")
+      TextBytes.append(join.how == .wait ? "  reaped by " : "  joined by ", to: &out)
+      TextBytes.decimal(Int64(join.tid), to: &out)
     }
-    return parts.joined(separator: "  ")
   }
 
   private func kindText(_ kind: TaskRecord.Kind) -> String {
@@ -76,18 +136,39 @@ public struct SummaryText {
   }
 
   func stackText(_ stack: ThreadStack) -> String {
+    var bytes: [UInt8] = []
+    writeStack(stack, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  func writeStack(_ stack: ThreadStack, to out: inout [UInt8]) {
     switch stack.source {
-    case .unmapped: return "stack in runtime-managed memory"
+    case .unmapped: TextBytes.append("stack in runtime-managed memory", to: &out)
     case .cloneArguments, .mapping:
-      var text = "stack " + (stack.size.map(Self.size) ?? "?")
-      if let guardSize = stack.guardSize { text += guardSize == 0 ? " no guard" : " + \(Self.size(guardSize)) guard" }
-      if let runtimeGuard = stack.runtimeGuardSize { text += ", runtime guard \(Self.size(runtimeGuard))" }
-      if let previous = stack.reusedFromTID { text += " (reused from \(previous))" }
-      return text
+      TextBytes.append("stack ", to: &out)
+      if let size = stack.size { Self.writeSize(size, to: &out) } else { out.append(UInt8(ascii: "?")) }
+      if let guardSize = stack.guardSize {
+        if guardSize == 0 {
+          TextBytes.append(" no guard", to: &out)
+        } else {
+          TextBytes.append(" + ", to: &out)
+          Self.writeSize(guardSize, to: &out)
+          TextBytes.append(" guard", to: &out)
+        }
+      }
+      if let runtimeGuard = stack.runtimeGuardSize {
+        TextBytes.append(", runtime guard ", to: &out)
+        Self.writeSize(runtimeGuard, to: &out)
+      }
+      if let previous = stack.reusedFromTID {
+        TextBytes.append(" (reused from ", to: &out)
+        TextBytes.decimal(Int64(previous), to: &out)
+        out.append(UInt8(ascii: ")"))
+      }
     }
   }
 
-  private func endText(_ end: TaskRecord.End?) -> String {
+  func endText(_ end: TaskRecord.End?) -> String {
     guard let end else { return palette.dim("alive at end of trace") }
     switch end {
     case .exited(let code, let cause):
@@ -123,11 +204,28 @@ public struct SummaryText {
   }
 
   static func size(_ bytes: UInt64) -> String {
-    if bytes == 0 { return "0" }
-    for (unit, name) in [(UInt64(1) << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")] where bytes % unit == 0 {
-      return "\(bytes / unit) \(name)"
+    var text: [UInt8] = []
+    writeSize(bytes, to: &text)
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// `0`, `8 MiB`, `4 KiB`, `12345 B`: in the largest binary unit that divides the size.
+  static func writeSize(_ bytes: UInt64, to out: inout [UInt8]) {
+    if bytes == 0 {
+      out.append(UInt8(ascii: "0"))
+    } else if bytes % (1 << 30) == 0 {
+      TextBytes.decimal(unsigned: bytes >> 30, to: &out)
+      TextBytes.append(" GiB", to: &out)
+    } else if bytes % (1 << 20) == 0 {
+      TextBytes.decimal(unsigned: bytes >> 20, to: &out)
+      TextBytes.append(" MiB", to: &out)
+    } else if bytes % (1 << 10) == 0 {
+      TextBytes.decimal(unsigned: bytes >> 10, to: &out)
+      TextBytes.append(" KiB", to: &out)
+    } else {
+      TextBytes.decimal(unsigned: bytes, to: &out)
+      TextBytes.append(" B", to: &out)
     }
-    return "\(bytes) B"
   }
 }
 
@@ -147,6 +245,9 @@ public final class SummaryTextCollector {
   private var storiesDropped = false
   /// Records with a tracing cost (live traces), for `CostText`.
   private var costed: [TaskRecord] = []
+  /// Whether `costedRecords` is wanted: every task of a live trace has a cost, and appending each record to an
+  /// array (a copy of every field, the array moved as it grows) is work only the streaming summary needs.
+  var keepsCostedRecords = true
   /// Sharing lines by clone flag set: few distinct sets, many tasks.
   private var sharingByFlags: [UInt64: String?] = [:]
 
@@ -174,6 +275,16 @@ public final class SummaryTextCollector {
 
   private let storiesUpTo: Int
 
+  /// Room for `tasks` more tasks, when the caller knows how many will come: the arena then grows once rather
+  /// than by doubling, each time copying every line so far.
+  public func reserve(tasks: Int) {
+    arena.reserveCapacity(arena.count + tasks * Self.bytesPerTask)
+    nodes.reserveCapacity(nodes.count + tasks)
+  }
+
+  /// About a thread's two lines (task and sharing), with colour.
+  static let bytesPerTask = 160
+
   public func add(process: Lifecycle.ProcessRecord) {
     guard !process.provisional, !process.runtimes.isEmpty else { return }
     let runtimes = process.runtimes.map { fingerprint in
@@ -193,7 +304,7 @@ public final class SummaryTextCollector {
       signatures[signatureText] = signature
     }
     let lineStart = arena.count
-    arena += summary.line(record).utf8
+    summary.writeLine(record, to: &arena)
     let lineEnd = arena.count
     let sharing: String?
     if let call = record.creation {
@@ -212,7 +323,7 @@ public final class SummaryTextCollector {
         id: record.id, parentID: record.parentID, tid: record.tid, tgid: record.tgid, isThread: record.kind == .thread,
         mayLead: record.parentID == nil && record.kind != .thread && record.tid == record.tgid, signature: signature,
         lineStart: lineStart, lineEnd: lineEnd, sharingEnd: arena.count, hasSharing: sharing != nil))
-    if record.cost != nil { costed.append(record) }
+    if keepsCostedRecords, record.cost != nil { costed.append(record) }
     if keepStories != false, !storiesDropped {
       if keepStories == nil, nodes.count > storiesUpTo {
         storiesDropped = true

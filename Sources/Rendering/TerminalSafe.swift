@@ -22,6 +22,14 @@ public enum TerminalSafe {
       var index = 0
       let count = utf8.count
       while index < count {
+        // Eight bytes at a time while none of them can start an escape: most text has no control byte at all,
+        // and every annotation and name of every event is scanned here.
+        if index &+ 8 <= count,
+          !mayNeedEscaping(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self))
+        {
+          index &+= 8
+          continue
+        }
         let byte = utf8[index]
         if byte >= 0x20 && byte != 0x7F && byte != 0xC2 {
           index += 1
@@ -47,6 +55,17 @@ public enum TerminalSafe {
       }
       out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<count]))
     }
+  }
+
+  /// Whether any of the eight bytes of `word` is a C0 control (below 0x20), DEL or 0xC2 (which may start a C1
+  /// control): the classic zero-byte tests, exact as to whether such a byte is there.
+  @inline(__always)
+  static func mayNeedEscaping(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+    let below0x20 = (word &- ones &* 0x20) & ~word & highs != 0
+    return below0x20 || hasZeroByte(word ^ (ones &* 0x7F)) || hasZeroByte(word ^ (ones &* 0xC2))
   }
 
   static func needsEscaping(_ text: String) -> Bool {

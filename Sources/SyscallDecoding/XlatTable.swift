@@ -29,6 +29,8 @@ public struct FlagTable: Sendable {
   public func decompose(_ raw: UInt64) -> (names: [String], unknown: UInt64) {
     var remaining = raw
     var names: [String] = []
+    // Each name takes at least one bit: one allocation, not one per doubling (a pthread's clone3 has nine).
+    names.reserveCapacity(min(entries.count, raw.nonzeroBitCount))
     for entry in entries where entry.value != 0 && remaining & entry.value == entry.value {
       names.append(entry.name)
       remaining &= ~entry.value

@@ -24,6 +24,35 @@ struct RenderingTests {
     #expect(TerminalSafe.escape(input) == expected)
   }
 
+  /// `write` skips eight bytes at a time: a control anywhere in a long text, or a character that only looks
+  /// like the start of one (0xC2 before a printable), is escaped exactly as scalar by scalar.
+  @Test func terminalSafeEscapesAtEveryPosition() {
+    let controls: [Unicode.Scalar] = ["\u{00}", "\u{1B}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9B}", "\u{9F}"]
+    let printable: [Unicode.Scalar] = [" ", "~", "\u{A0}", "\u{A2}", "\u{C2}", "é", "€", "😀"]
+    func expected(_ text: String) -> String {
+      var out = ""
+      for scalar in text.unicodeScalars {
+        if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F) {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+      return out
+    }
+    for scalar in controls + printable {
+      for position in 0..<24 {
+        var text = String(repeating: "a", count: position)
+        text.unicodeScalars.append(scalar)
+        text += String(repeating: "b", count: 23 - position)
+        var bytes: [UInt8] = []
+        TerminalSafe.write(text, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == expected(text), "\(scalar.value) at \(position)")
+      }
+    }
+  }
+
   @Test func eventTextShowsStringsAsStraceDoes() {
     let event = TraceEvent(
       tid: 7,
@@ -64,6 +93,24 @@ struct RenderingTests {
 
         """)
     #expect(CostText().render(Lifecycle().records) == nil)
+  }
+
+  /// The tasks listed are the ones that stopped most, ties by tid, as a sort of them all would list them.
+  @Test func costSummaryListsTheTasksThatStoppedMost() throws {
+    let lifecycle = Lifecycle()
+    let stops = [10: 4, 11: 9, 12: 4, 13: 9, 14: 1, 9: 4]
+    for (tid, count) in stops.sorted(by: { $0.key > $1.key }) {
+      let tid = Int32(tid)
+      lifecycle.apply(TraceEvent(tid: tid, tgid: tid, body: .syscall(SyscallEvent(name: "getpid", result: .success(Int64(tid))))))
+      lifecycle.apply(TraceEvent(tid: tid, tgid: tid, body: .cost(TaskCost(stops: count, voluntarySwitches: 0, involuntarySwitches: 0))))
+    }
+    lifecycle.finish()
+    let listed = try #require(CostText().render(lifecycle.records)).split(separator: "\n").dropFirst().map { $0.split(separator: ":")[0] }
+    #expect(listed == ["  11", "  13", "  9"])
+    var four = CostText()
+    four.listed = 4
+    let fourListed = try #require(four.render(lifecycle.records)).split(separator: "\n").dropFirst().map { $0.split(separator: ":")[0] }
+    #expect(fourListed == ["  11", "  13", "  9", "  10"])
   }
 
   @Test func jsonSummaryIsValidJSONAndEscapesEverything() throws {

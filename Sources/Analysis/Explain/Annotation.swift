@@ -38,14 +38,15 @@ public protocol ExplainRule: Sendable {
 public struct RuleScope: Sendable {
   /// The syscalls, by name, whose call the rule reads.
   public var syscalls: [String]
-  /// Whether the rule reads the lifecycle notes: then it is asked about every event that has any.
-  public var notes: Bool
+  /// The kinds of lifecycle notes the rule reads: it is asked about every event that has one. Most events
+  /// with notes have one kind (a stack reserved, a task ended), and ten rules read notes.
+  public var notes: [NoteKind]
   /// Whether the rule explains events other than syscalls (signals, stops, ends).
   public var otherEvents: Bool
   /// Every event: a rule that says nothing narrower.
   public var everything: Bool
 
-  public init(syscalls: [String] = [], notes: Bool = false, otherEvents: Bool = false) {
+  public init(syscalls: [String] = [], notes: [NoteKind] = [], otherEvents: Bool = false) {
     self.syscalls = syscalls
     self.notes = notes
     self.otherEvents = otherEvents
@@ -53,13 +54,42 @@ public struct RuleScope: Sendable {
   }
 
   public static let everything: RuleScope = {
-    var scope = RuleScope(notes: true, otherEvents: true)
+    var scope = RuleScope(notes: NoteKind.allCases, otherEvents: true)
     scope.everything = true
     return scope
   }()
 
-  /// Events with lifecycle notes only.
-  public static let notes = RuleScope(notes: true)
+  /// Events with lifecycle notes of these kinds only.
+  public static func notes(_ kinds: NoteKind...) -> RuleScope { RuleScope(notes: kinds) }
+}
+
+/// The case of a `LifecycleNote`, without its values: what a rule's scope names.
+public enum NoteKind: Int, CaseIterable, Sendable {
+  case created, creationFailed, adopted, stackReserved, stackGuardLaidOut, stackAssigned, runtimeGuard, registered
+  case signalStackSet, named, joinWait, reaped, stackReleased, ended, earlierExitsExplained, execSucceeded
+  case execTookOver
+
+  public init(_ note: LifecycleNote) {
+    switch note {
+    case .created: self = .created
+    case .creationFailed: self = .creationFailed
+    case .adopted: self = .adopted
+    case .stackReserved: self = .stackReserved
+    case .stackGuardLaidOut: self = .stackGuardLaidOut
+    case .stackAssigned: self = .stackAssigned
+    case .runtimeGuard: self = .runtimeGuard
+    case .registered: self = .registered
+    case .signalStackSet: self = .signalStackSet
+    case .named: self = .named
+    case .joinWait: self = .joinWait
+    case .reaped: self = .reaped
+    case .stackReleased: self = .stackReleased
+    case .ended: self = .ended
+    case .earlierExitsExplained: self = .earlierExitsExplained
+    case .execSucceeded: self = .execSucceeded
+    case .execTookOver: self = .execTookOver
+    }
+  }
 }
 
 extension ExplainRule {
@@ -84,9 +114,12 @@ public struct Explainer: Sendable {
 
   private struct Masks: Sendable {
     var always: UInt64 = 0
-    var notes: UInt64 = 0
+    var byNote = [UInt64](repeating: 0, count: NoteKind.allCases.count)
     var otherEvents: UInt64 = 0
     var bySyscall: [String: UInt64] = [:]
+    /// `bySyscall` by number, per ABI: an array index instead of hashing the name of every call.
+    var x86_64: [UInt64] = []
+    var i386: [UInt64] = []
   }
 
   public init(rules: [any ExplainRule] = Explainer.standardRules) {
@@ -100,10 +133,12 @@ public struct Explainer: Sendable {
       let bit: UInt64 = 1 << UInt64(index)
       let scope = rule.scope
       if scope.everything { masks.always |= bit }
-      if scope.notes { masks.notes |= bit }
+      for kind in scope.notes { masks.byNote[kind.rawValue] |= bit }
       if scope.otherEvents { masks.otherEvents |= bit }
       for name in scope.syscalls { masks.bySyscall[name, default: 0] |= bit }
     }
+    masks.x86_64 = Self.byNumber(masks.bySyscall, in: .x86_64)
+    masks.i386 = Self.byNumber(masks.bySyscall, in: .i386)
     self.masks = masks
   }
 
@@ -130,6 +165,16 @@ public struct Explainer: Sendable {
     SignalRule(),
   ]
 
+  static func byNumber(_ bySyscall: [String: UInt64], in architecture: Architecture) -> [UInt64] {
+    var table = [UInt64](repeating: 0, count: 1024)
+    for (name, mask) in bySyscall {
+      if let number = SyscallTable.number(of: name, in: architecture), number >= 0, number < 1024 {
+        table[Int(number)] = mask
+      }
+    }
+    return table
+  }
+
   public func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     var annotations: [Annotation] = []
     guard let masks else {
@@ -137,17 +182,28 @@ public struct Explainer: Sendable {
       return annotations
     }
     var asked = masks.always
-    if !notes.isEmpty { asked |= masks.notes }
+    for note in notes { asked |= masks.byNote[NoteKind(note).rawValue] }
     if case .syscall(let call) = event.body {
-      asked |= masks.bySyscall[call.name] ?? 0
+      if let number = call.number, number >= 0, number < 1024 {
+        // The number is the name's number in this ABI whenever the source knew both (as the fold reads it).
+        asked |= call.architecture == .x86_64 ? masks.x86_64[Int(number)] : masks.i386[Int(number)]
+      } else {
+        asked |= masks.bySyscall[call.name] ?? 0
+      }
     } else {
       asked |= masks.otherEvents
     }
-    // In the rules' order: lowest bit first.
+    // In the rules' order: lowest bit first. Usually one rule says anything: its array is the answer, not a
+    // copy of it.
     while asked != 0 {
       let index = asked.trailingZeroBitCount
       asked &= asked - 1
-      annotations += rules[index].annotate(event, notes: notes, lifecycle: lifecycle)
+      let said = rules[index].annotate(event, notes: notes, lifecycle: lifecycle)
+      if annotations.isEmpty {
+        annotations = said
+      } else {
+        annotations += said
+      }
     }
     return annotations
   }
@@ -156,12 +212,15 @@ public struct Explainer: Sendable {
 /// Sizes and addresses as messages print them.
 enum Format {
   /// `8 MiB`, `4 KiB`, `12345 bytes`: exact, in the largest binary unit that divides the size.
-  static func size(_ bytes: UInt64) -> String {
+  static func size(_ bytes: UInt64) -> String { message(sizeText(bytes)) }
+
+  /// `size` as a message part: the messages of every thread's stack print two or three sizes.
+  static func sizeText(_ bytes: UInt64) -> MessageText {
     if bytes == 0 { return "0 bytes" }
     if bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
     if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
     // A stack reservation is usually the stack plus its guard: say it as such (8 MiB + 4 KiB).
-    if bytes > 1 << 20, bytes % 1024 == 0 { return "\(bytes >> 20) MiB + \(size(bytes & ((1 << 20) - 1)))" }
+    if bytes > 1 << 20, bytes % 1024 == 0 { return "\(bytes >> 20) MiB + \(sizeText(bytes & ((1 << 20) - 1)))" }
     if bytes % 1024 == 0 { return "\(bytes >> 10) KiB" }
     if bytes > 1 << 20 { return "\(bytes) bytes (\(bytes >> 10) KiB)" }
     return "\(bytes) bytes"
@@ -169,8 +228,11 @@ enum Format {
 
   /// "a" or "an" before a number as read aloud: an 8 MiB, an 11 KiB, an 18 KiB, an 80 KiB, an 11000; a 16 KiB.
   /// Only ASCII digits lead the texts it is given (sizes), so it reads bytes, not Characters.
-  static func article(_ text: String) -> String {
-    let utf8 = text.utf8
+  static func article(_ text: String) -> String { article(utf8: text.utf8) }
+
+  static func article(_ text: MessageText) -> String { article(utf8: text.bytes) }
+
+  private static func article(utf8: some Collection<UInt8>) -> String {
     var digits = 0
     for byte in utf8 {
       guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
@@ -215,6 +277,89 @@ enum Format {
   static func signal(_ number: Int32) -> String {
     SignalNames.name(number)
   }
+}
+
+/// A message built from an interpolated literal straight into UTF-8 bytes, made a `String` once
+/// (`Format.message`). The messages said for every thread (a clone, its stack, its registrations, its end) are
+/// built this way: `String` interpolation grew its storage piece by piece and made a `String` of each number,
+/// which was most of explaining a thread's events.
+struct MessageText: ExpressibleByStringInterpolation {
+  var bytes: [UInt8]
+
+  init(stringLiteral literal: StaticString) {
+    bytes = []
+    literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
+  init(stringInterpolation: Interpolation) { bytes = stringInterpolation.bytes }
+
+  /// An empty text with room for `capacity` bytes, for a message put together piece by piece.
+  init(capacity: Int) {
+    bytes = []
+    bytes.reserveCapacity(capacity)
+  }
+
+  var isEmpty: Bool { bytes.isEmpty }
+
+  mutating func append(_ literal: StaticString) { literal.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+  mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+  struct Interpolation: StringInterpolationProtocol {
+    var bytes: [UInt8] = []
+
+    init(literalCapacity: Int, interpolationCount: Int) {
+      bytes.reserveCapacity(literalCapacity + 16 * interpolationCount)
+    }
+
+    mutating func appendLiteral(_ literal: StaticString) {
+      literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func appendInterpolation(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// A part built the same way (a phrase several messages share).
+    mutating func appendInterpolation(_ part: MessageText) { bytes.append(contentsOf: part.bytes) }
+
+    /// Decimal, as `"\(number)"` prints it.
+    mutating func appendInterpolation(_ number: some FixedWidthInteger) {
+      var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+      withUnsafeMutableBytes(of: &digits) { buffer in
+        var start = buffer.count
+        var rest = number.magnitude
+        repeat {
+          start -= 1
+          buffer[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+          rest /= 10
+        } while rest > 0
+        if number < 0 {
+          start -= 1
+          buffer[start] = UInt8(ascii: "-")
+        }
+        bytes.append(contentsOf: buffer[start...])
+      }
+    }
+
+    /// `Format.size(bytes)`.
+    mutating func appendInterpolation(size value: UInt64) { bytes.append(contentsOf: Format.sizeText(value).bytes) }
+
+    /// `Format.address(value)`.
+    mutating func appendInterpolation(address value: UInt64) {
+      bytes.append(UInt8(ascii: "0"))
+      bytes.append(UInt8(ascii: "x"))
+      var shift = 60
+      while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+      while shift >= 0 {
+        let digit = UInt8((value >> UInt64(shift)) & 0xF)
+        bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        shift -= 4
+      }
+    }
+  }
+}
+
+extension Format {
+  /// The message's text.
+  static func message(_ message: MessageText) -> String { String(decoding: message.bytes, as: UTF8.self) }
 }
 
 /// Signal names, with a fallback for numbers the table does not name.

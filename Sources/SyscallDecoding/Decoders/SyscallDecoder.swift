@@ -27,7 +27,8 @@ public enum SyscallDecoder {
   public static func entry(
     name: String, architecture: Architecture, args raw: [UInt64], memory: some TraceeMemory
   ) -> [Argument] {
-    let a = raw + [UInt64](repeating: 0, count: max(0, 6 - raw.count))
+    // The engine always passes six: no padded copy then.
+    let a = raw.count >= 6 ? raw : raw + [UInt64](repeating: 0, count: 6 - raw.count)
     if architecture == .i386 { return i386Entry(name: name, args: a.map { $0 & 0xffff_ffff }) }
     switch name {
     case "clone": return clone(flags: a[0], stack: a[1], parentTID: a[2], childTID: a[3], tls: a[4])
@@ -35,13 +36,13 @@ public enum SyscallDecoder {
     case "fork", "vfork", "getpid", "gettid", "getppid", "sched_yield", "pause": return []
     case "mmap":
       return [
-        Argument(.address(a[0])), Argument(int(a[1])), Argument(flags(MmapProt.render(a[2], style: .abbreviated), a[2])),
-        Argument(flags(MmapFlags.render(a[3], style: .abbreviated), a[3])), Argument(int32(a[4])),
+        Argument(.address(a[0])), Argument(int(a[1])), Argument(prot(a[2])),
+        Argument(flags(parts: MmapFlags.printedParts(a[3], style: .abbreviated), a[3])), Argument(int32(a[4])),
         Argument(a[5] == 0 ? .integer(0) : .address(a[5])),
       ]
     case "mprotect":
       return [
-        Argument(.address(a[0])), Argument(int(a[1])), Argument(flags(MmapProt.render(a[2], style: .abbreviated), a[2])),
+        Argument(.address(a[0])), Argument(int(a[1])), Argument(prot(a[2])),
       ]
     case "munmap": return [Argument(.address(a[0])), Argument(int(a[1]))]
     case "madvise":
@@ -54,7 +55,7 @@ public enum SyscallDecoder {
     case "rseq":
       return [
         Argument(.address(a[0])), Argument(.address(a[1] & 0xffff_ffff)),
-        Argument(flags(RseqFlags.render(a[2] & 0xffff_ffff, style: .abbreviated), a[2] & 0xffff_ffff)),
+        Argument(flags(a[2] & 0xffff_ffff, in: RseqFlags.table, unknownName: RseqFlags.unknownName)),
         Argument(.address(a[3] & 0xffff_ffff)),
       ]
     case "sigaltstack": return [Argument(stackT(at: a[0], memory: memory)), Argument(.address(a[1]))]
@@ -150,7 +151,7 @@ public enum SyscallDecoder {
     guard size >= 64, let fields = memory.words(at: address, count: count) else { return .address(address) }
     let flags = fields[0]
     let set = CloneFlagSet(rawValue: flags)
-    var out = [Argument(name: "flags", self.flags(CloneFlags.render(flags, style: .abbreviated, exitSignalInLowByte: false), flags))]
+    var out = [Argument(name: "flags", self.flags(flags, in: CloneFlags.table, unknownName: CloneFlags.unknownName))]
     if set.contains(.pidfd) { out.append(Argument(name: "pidfd", .address(fields[1]))) }
     if set.contains(.childSetTID) || set.contains(.childClearTID) { out.append(Argument(name: "child_tid", .address(fields[2]))) }
     if set.contains(.parentSetTID) { out.append(Argument(name: "parent_tid", .address(fields[3]))) }
@@ -297,6 +298,24 @@ public enum SyscallDecoder {
     }
     return .symbolic(Symbolic(parts: parts(of: rendered), raw: raw))
   }
+
+  /// `flags(render(raw, style: .abbreviated), raw)` for a table printed by `StraceXlat.flags`, from its parts.
+  static func flags(_ raw: UInt64, in table: FlagTable, unknownName: String?) -> ArgValue {
+    flags(parts: StraceXlat.abbreviatedParts(raw, in: table, unknownName: unknownName), raw)
+  }
+
+  /// `flags(parts.joined(separator: "|"), raw)` without the joined text, for parts none of which is empty or
+  /// holds a `|` (so splitting the joined text gives them back).
+  static func flags(parts: [String], _ raw: UInt64) -> ArgValue {
+    guard let first = parts.first?.utf8.first else { return .integer(Int64(bitPattern: raw)) }
+    if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") || first == UInt8(ascii: "-") {
+      return raw == 0 || !parts[0].hasPrefix("0x") ? .integer(Int64(bitPattern: raw)) : .address(raw)
+    }
+    return .symbolic(Symbolic(parts: parts, raw: raw))
+  }
+
+  /// mmap's and mprotect's `prot`.
+  static func prot(_ raw: UInt64) -> ArgValue { flags(raw, in: MmapProt.table, unknownName: MmapProt.unknownName) }
 
   /// `rendered.split(separator: "|").map(String.init)`, over the bytes: splitting by `Character` was most of
   /// decoding a live call's flags. Names are ASCII, so a byte `|` is the separator a `Character` split finds.

@@ -41,8 +41,8 @@ extension TraceeMemory {
   /// Little-endian 64-bit words (x86_64 pointers, `size_t`, the `__aligned_u64` fields of kernel structs).
   public func words(at address: UInt64, count: Int) -> [UInt64]? {
     guard let bytes = bytes(at: address, count: count * 8) else { return nil }
-    return (0..<count).map { index in
-      (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[index * 8 + $1]) << (8 * UInt64($1)) }
+    return bytes.withUnsafeBytes { raw in
+      (0..<count).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
     }
   }
 }

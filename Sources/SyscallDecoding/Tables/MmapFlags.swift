@@ -83,6 +83,11 @@ public enum MmapFlags {
   /// is `0x8 /* MAP_??? */` (plain `0x8` inside a verbose comment, where strace nests comments).
   public static func render(_ flags: UInt64, style: XlatStyle) -> String {
     if style == .raw { return StraceXlat.number(flags) }
+    return StraceXlat.composite(flags, parts: printedParts(flags, style: style), style: style)
+  }
+
+  /// The parts `render` joins with `|` (`abbreviated` or `verbose`); none is empty or holds a `|`.
+  static func printedParts(_ flags: UInt64, style: XlatStyle) -> [String] {
     let parts = split(flags)
     var printed: [String] = []
     if let type = typeTable.name(of: parts.type) {
@@ -95,7 +100,7 @@ public enum MmapFlags {
     if parts.huge != 0 {
       printed.append(hugePageSizeTable.name(of: parts.huge << hugeShift) ?? "\(parts.huge)<<MAP_HUGE_SHIFT")
     }
-    return StraceXlat.composite(flags, parts: printed, style: style)
+    return printed
   }
 
   private static func split(_ flags: UInt64) -> (type: UInt64, names: [String], unknown: UInt64, huge: UInt64) {

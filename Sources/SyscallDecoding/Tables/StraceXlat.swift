@@ -25,6 +25,26 @@ enum StraceXlat {
     return style == .verbose ? "\(hex(raw)) /* \(joined) */" : joined
   }
 
+  /// What `flags(_:names:unknown:zeroName:unknownName:style: .abbreviated)` prints, as the parts it joins with
+  /// `|`: the live decoder keeps the parts (`Symbolic.parts`), and joining them only to split them again was most
+  /// of decoding a call's flags. No part is empty or holds a `|` (table names never do).
+  static func abbreviatedParts(
+    _ raw: UInt64, names: [String], unknown: UInt64, zeroName: String?, unknownName: String?
+  ) -> [String] {
+    if raw == 0 { return [zeroName ?? "0"] }
+    if names.isEmpty {
+      guard let unknownName else { return [hex(raw)] }
+      return ["\(hex(raw)) /* \(unknownName) */"]
+    }
+    return unknown == 0 ? names : names + [hex(unknown)]
+  }
+
+  /// `abbreviatedParts` of a flag set decoded by one table.
+  static func abbreviatedParts(_ raw: UInt64, in table: FlagTable, unknownName: String?) -> [String] {
+    let (names, unknown) = table.decompose(raw)
+    return abbreviatedParts(raw, names: names, unknown: unknown, zeroName: table.zeroName, unknownName: unknownName)
+  }
+
   /// A flag set decoded by one table (`printflags_ex` with that table).
   static func flags(_ raw: UInt64, in table: FlagTable, unknownName: String?, style: XlatStyle) -> String {
     let (names, unknown) = table.decompose(raw)

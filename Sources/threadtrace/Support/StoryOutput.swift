@@ -74,11 +74,15 @@ final class StoryOutput {
       for story in summaryText.keptStories { text.writeLine(palette.bold("\(story.tid)") + ": " + TerminalSafe.escape(story.text)) }
       return
     }
-    text.write(SummaryText(palette: palette, foldAlike: foldAlike).render(lifecycle))
-    if let cost = CostText(palette: palette).render(lifecycle.records) { text.write(cost) }
+    // `records` sorts every record it copies out: once here, not once per use.
+    let records = lifecycle.records
+    SummaryText(palette: palette, foldAlike: foldAlike).write(
+      records: records, processes: lifecycle.processes, counts: lifecycle.counts
+    ) { text.write($0) }
+    if let cost = CostText(palette: palette).render(records) { text.write(cost) }
     guard stories ?? (lifecycle.counts.tasks <= Self.storiesByDefaultUpTo) else { return }
     text.writeLine("")
-    for record in lifecycle.records {
+    for record in records {
       text.writeLine(palette.bold("\(record.tid)") + ": " + TerminalSafe.escape(TaskStory.tell(record)))
     }
   }

@@ -3,7 +3,7 @@ import TraceModel
 
 /// Explains: a `clone`/`clone3`/`fork`/`vfork` that failed, and what the errno means for task creation.
 struct CreationFailureRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.creationFailed) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in

@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: `execve`/`execveat` — a successful program change and what survives it, a failed attempt, and
 /// an exec from a non-leader thread taking over the leader's tid.
 struct ExecRule: ExplainRule {
-  var scope: RuleScope { RuleScope(syscalls: ["execve", "execveat"], notes: true) }
+  var scope: RuleScope { RuleScope(syscalls: ["execve", "execveat"], notes: [.execTookOver]) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     var annotations: [Annotation] = []

@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: `futex` — a join (a wait on another thread's `child_tid` word), waits on private words (mutexes,
 /// condition variables), shared words, and wakes.
 struct FutexRule: ExplainRule {
-  var scope: RuleScope { RuleScope(syscalls: ["futex", "futex_time64"], notes: true) }
+  var scope: RuleScope { RuleScope(syscalls: ["futex", "futex_time64"], notes: [.joinWait]) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     for case .joinWait(let target, let completed) in notes {

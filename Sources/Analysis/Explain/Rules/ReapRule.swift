@@ -3,7 +3,7 @@ import TraceModel
 
 /// Explains: `wait4`/`waitid` reaping a child process.
 struct ReapRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.reaped) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in

@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: for each created task, which kernel resources it shares with its creator, which it gets a copy
 /// of, and which it gets fresh — including what a missing flag means.
 struct ResourceSharingRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.created) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { note -> Annotation? in
@@ -17,33 +17,36 @@ struct ResourceSharingRule: ExplainRule {
 extension ResourceSharingRule {
   fileprivate enum Message {
     /// What `ResourceSharing(call)` says, one clause per mode, read from the flags directly: building the
-    /// `ResourceSharing` and filtering, mapping and joining its lists was a tenth of explaining a clone.
+    /// `ResourceSharing` and filtering, mapping and joining its lists was a tenth of explaining a clone, and
+    /// appending its two dozen pieces to a `String` most of the rest.
     static func matrix(_ flags: CloneFlagSet) -> String {
-      var text = ""
+      var text = MessageText(capacity: 256)
+      let resources = ResourceSharing.Resource.allCases
+      let modes = resources.map { ResourceSharing.mode(of: $0, flags: flags) }
       for mode in [ResourceSharing.Mode.shared, .copied, .new] {
         var first = true
-        for resource in ResourceSharing.Resource.allCases where ResourceSharing.mode(of: resource, flags: flags) == mode {
+        for (resource, resourceMode) in zip(resources, modes) where resourceMode == mode {
           if first {
-            if !text.isEmpty { text += "; " }
-            text += label(mode)
-            text += " "
+            if !text.isEmpty { text.append("; ") }
+            text.append(label(mode))
+            text.append(" ")
             first = false
           } else {
-            text += ", "
+            text.append(", ")
           }
           if resource == .namespaces && mode == .new {
             let names = ResourceSharing.namespaceFlags.filter { flags.contains($0.0) }.map(\.1)
-            text += Format.list(names)
-            text += " namespaces"
+            text.append(Format.list(names))
+            text.append(" namespaces")
           } else {
-            text += resource.phrase
+            text.append(resource.phrase)
           }
         }
       }
-      return text
+      return Format.message(text)
     }
 
-    static func label(_ mode: ResourceSharing.Mode) -> String {
+    static func label(_ mode: ResourceSharing.Mode) -> StaticString {
       switch mode {
       case .shared: return "shares"
       case .copied: return "copies"

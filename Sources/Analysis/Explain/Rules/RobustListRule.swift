@@ -16,7 +16,8 @@ struct RobustListRule: ExplainRule {
 extension RobustListRule {
   fileprivate enum Message {
     static func registered(_ head: UInt64) -> String {
-      "registers its robust futex list at \(Format.address(head)): if the thread exits or dies holding a robust mutex, the kernel marks it FUTEX_OWNER_DIED and wakes a waiter"
+      Format.message(
+        "registers its robust futex list at \(address: head): if the thread exits or dies holding a robust mutex, the kernel marks it FUTEX_OWNER_DIED and wakes a waiter")
     }
   }
 }

@@ -22,7 +22,8 @@ struct RseqRule: ExplainRule {
 extension RseqRule {
   fileprivate enum Message {
     static func registered(_ address: UInt64, _ length: UInt64, _ signature: UInt64) -> String {
-      "registers its rseq area (\(length) bytes at \(Format.address(address)), signature \(Format.address(signature))): the kernel keeps the current CPU there and aborts this thread's restartable sequences when it is preempted or signalled"
+      Format.message(
+        "registers its rseq area (\(length) bytes at \(address: address), signature \(address: signature)): the kernel keeps the current CPU there and aborts this thread's restartable sequences when it is preempted or signalled")
     }
 
     static let unregistered = "unregisters its rseq area; the kernel stops updating it"

@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: `sigaltstack` — the alternate stack signal handlers run on, and the guard page below it if any
 /// (Rust's std gives every thread one, to report stack overflows).
 struct SignalStackRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.signalStackSet) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in

@@ -3,7 +3,7 @@ import TraceModel
 
 /// Explains: `madvise` or `munmap` on the stack of a thread, which frees its memory after it exited.
 struct StackReleaseRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.stackReleased) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in
@@ -16,7 +16,8 @@ struct StackReleaseRule: ExplainRule {
 extension StackReleaseRule {
   fileprivate enum Message {
     static func released(_ tid: Int32) -> String {
-      "gives back the memory of thread \(tid)'s stack but keeps the mapping, so a later thread can reuse it (glibc's stack cache)"
+      Format.message(
+        "gives back the memory of thread \(tid)'s stack but keeps the mapping, so a later thread can reuse it (glibc's stack cache)")
     }
 
     static func unmapped(_ tid: Int32) -> String { "unmaps the stack thread \(tid) ran on" }

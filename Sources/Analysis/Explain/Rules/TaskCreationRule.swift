@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: a successful `clone`, `clone3`, `fork` or `vfork` — what kind of task it made, which stack the new
 /// task runs on, and what the kernel will do for it at exit (`CLONE_CHILD_CLEARTID`, the exit signal).
 struct TaskCreationRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.created) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     var annotations: [Annotation] = []
@@ -31,7 +31,8 @@ struct TaskCreationRule: ExplainRule {
       if child.kind != .thread {
         annotations.append(note(Message.exitSignal(call.exitSignal), tone: .kernel))
       }
-      if notes.contains(.adopted(record: id)) {
+      // A pattern, not `contains(.adopted(record: id))`: that compared every note by its whole payload.
+      if notes.contains(where: { if case .adopted(id) = $0 { return true } else { return false } }) {
         annotations.append(note(Message.ranFirst(child.tid)))
       }
     }
@@ -42,21 +43,22 @@ struct TaskCreationRule: ExplainRule {
 extension TaskCreationRule {
   fileprivate enum Message {
     static func thread(_ tid: Int32, process: Int32, stack: ThreadStack?) -> String {
-      "creates thread \(tid) in process \(process), " + stackPhrase(stack)
+      Format.message("creates thread \(tid) in process \(process), \(stackPhrase(stack))")
     }
 
-    static func stackPhrase(_ stack: ThreadStack?) -> String {
+    static func stackPhrase(_ stack: ThreadStack?) -> MessageText {
       guard let stack else { return "on no stack of its own (it starts on a copy of the caller's stack pointer)" }
       switch stack.source {
       case .mapping:
-        let size = stack.size.map(Format.size) ?? "?"
-        let base = stack.base.map(Format.address) ?? "?"
+        let size = stack.size.map(Format.sizeText) ?? "?"
+        let base: MessageText = stack.base.map { "\(address: $0)" } ?? "?"
         if let guardSize = stack.guardSize, guardSize > 0 {
-          return "running on \(Format.article(size)) \(size) stack above \(Format.article(Format.size(guardSize))) \(Format.size(guardSize)) guard (mapping at \(base))"
+          let guardText = Format.sizeText(guardSize)
+          return "running on \(Format.article(size)) \(size) stack above \(Format.article(guardText)) \(guardText) guard (mapping at \(base))"
         }
         return "running on \(Format.article(size)) \(size) stack with no guard page below it (mapping at \(base))"
       case .cloneArguments:
-        let size = stack.size.map(Format.size) ?? "?"
+        let size = stack.size.map(Format.sizeText) ?? "?"
         return "running on \(Format.article(size)) \(size) stack at \(stack.base.map(Format.address) ?? "?") (mapped before the trace began)"
       case .unmapped:
         return "running on a stack the trace never saw mapped (inside memory the runtime manages, as Go's are)"
@@ -80,7 +82,8 @@ extension TaskCreationRule {
     }
 
     static func clearTIDAtExit(_ word: UInt64) -> String {
-      "when it exits the kernel zeroes its tid at \(Format.address(word)) and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on"
+      Format.message(
+        "when it exits the kernel zeroes its tid at \(address: word) and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on")
     }
 
     static func exitSignal(_ signal: Int32) -> String {

@@ -5,7 +5,7 @@ import TraceModel
 /// kernel does then without any syscall showing it: clear and wake `child_tid`, walk the robust list, signal
 /// the parent.
 struct TaskEndRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.earlierExitsExplained, .ended) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     var annotations: [Annotation] = []
@@ -57,7 +57,9 @@ extension TaskEndRule {
       }
     }
 
-    static func threadGone(_ tid: Int32) -> String { "thread \(tid) is gone; the process goes on, and no signal goes to its parent" }
+    static func threadGone(_ tid: Int32) -> String {
+      Format.message("thread \(tid) is gone; the process goes on, and no signal goes to its parent")
+    }
 
     static func processExited(_ record: TaskRecord, _ code: Int32) -> String {
       // A thread that exec'd became the leader; de_thread() gives it exit_signal SIGCHLD.
@@ -76,7 +78,7 @@ extension TaskEndRule {
     }
 
     static func clearedTID(_ word: UInt64) -> String {
-      "the kernel zeroed its child_tid word \(Format.address(word)) and woke a futex waiter there (its joiner)"
+      Format.message("the kernel zeroed its child_tid word \(address: word) and woke a futex waiter there (its joiner)")
     }
 
     static let robustWalk = "the kernel walked its robust futex list: robust mutexes it still held are now FUTEX_OWNER_DIED"

@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: a task's name being set, by `prctl(PR_SET_NAME)` on itself or by writing a `comm` file in /proc
 /// (what glibc's `pthread_setname_np` does for another thread).
 struct ThreadNameRule: ExplainRule {
-  var scope: RuleScope { RuleScope(syscalls: ["open", "openat"], notes: true) }
+  var scope: RuleScope { RuleScope(syscalls: ["open", "openat"], notes: [.named]) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     var annotations: [Annotation] = []

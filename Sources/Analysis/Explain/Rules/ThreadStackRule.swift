@@ -4,7 +4,7 @@ import TraceModel
 /// Explains: the mappings that become thread stacks — a `PROT_NONE` reservation and the `mprotect` that opens
 /// its upper part, leaving the guard below (glibc ≥ 2.34 order), or a stack mapped read-write with no guard.
 struct ThreadStackRule: ExplainRule {
-  var scope: RuleScope { .notes }
+  var scope: RuleScope { .notes(.stackReserved, .stackGuardLaidOut, .runtimeGuard) }
 
   func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {
     notes.compactMap { item -> Annotation? in
@@ -25,7 +25,7 @@ struct ThreadStackRule: ExplainRule {
 extension ThreadStackRule {
   fileprivate enum Message {
     static func reserved(_ length: UInt64) -> String {
-      "reserves \(Format.size(length)) for a stack (MAP_STACK) with no access yet: address space only, no memory committed"
+      Format.message("reserves \(size: length) for a stack (MAP_STACK) with no access yet: address space only, no memory committed")
     }
 
     static func mappedUsable(_ length: UInt64) -> String {
@@ -37,7 +37,8 @@ extension ThreadStackRule {
     }
 
     static func guardLaidOut(usable: UInt64, guardSize: UInt64) -> String {
-      "opens the upper \(Format.size(usable)) for the stack; the lowest \(Format.size(guardSize)) stays PROT_NONE as a guard, so an overflow faults (SIGSEGV) instead of overwriting other memory"
+      Format.message(
+        "opens the upper \(size: usable) for the stack; the lowest \(size: guardSize) stays PROT_NONE as a guard, so an overflow faults (SIGSEGV) instead of overwriting other memory")
     }
   }
 }
