@@ -181,9 +181,12 @@ extension ThreadTrace {
       if let writer { record { () throws(TraceWriteError) in try writer.writeHeader(header) } }
 
       let text = FileOutput(fd: textFD)
+      // Every summary takes finished records out of the fold as they finish: memory follows the live tasks, not
+      // every task a long trace of a thread-churning service ever saw.
       let story = StoryOutput(
         text: text, palette: Palette(enabled: color.enabled(for: textFD)), xlat: xlat.style,
-        streamJSON: summary == .json)
+        streamJSON: summary == .json, textSummary: summary == .text ? (foldAlike: true, stories: nil) : nil,
+        noSummary: summary == .none)
       let showEvents = !quiet
 
       let outcome: TraceOutcome
