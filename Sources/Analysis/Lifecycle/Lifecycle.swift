@@ -165,13 +165,26 @@ public final class Lifecycle {
 
   @discardableResult
   public func apply(_ event: TraceEvent) -> [LifecycleNote] {
+    var notes = NoteList(collecting: true)
+    apply(event, notes: &notes)
+    return notes.notes
+  }
+
+  /// `apply` for a caller that reads no notes (a summary): the fold's state changes the same way, and the
+  /// notes, an array allocated for most lifecycle events, are never made.
+  public func applyWithoutNotes(_ event: TraceEvent) {
+    var notes = NoteList(collecting: false)
+    apply(event, notes: &notes)
+  }
+
+  @inline(__always)
+  private func apply(_ event: TraceEvent, notes: inout NoteList) {
     if eventSerial >= settleDue { settleEndedProvisional() }
     if !finishedIDs.isEmpty { handOverFinished() }
     let task = liveTask(for: event.tid, time: event.time, tgid: event.tgid)
     if !startupSettled { noteStartup(event, task: task) }
     eventSerial += 1
     defer { task.lastEventSerial = eventSerial }
-    var notes: [LifecycleNote] = []
     update(task) { record in
       if record.firstSeen == nil { record.firstSeen = event.time }
       if let time = event.time { record.lastSeen = time }
@@ -195,7 +208,6 @@ public final class Lifecycle {
     case .signal, .groupStop, .attached, .detached, .personality, .tracerMessage:
       break
     }
-    return notes
   }
 
   /// What `apply` does with a completed call the fold does not interpret (one whose name is not in
@@ -465,7 +477,7 @@ public final class Lifecycle {
   // MARK: - Syscalls
 
   private func applySyscall(
-    _ call: SyscallEvent, family: Family, task: LiveTask, event: TraceEvent, notes: inout [LifecycleNote]
+    _ call: SyscallEvent, family: Family, task: LiveTask, event: TraceEvent, notes: inout NoteList
   ) {
     switch family {
     case .creation:
@@ -508,7 +520,7 @@ public final class Lifecycle {
   }
 
   private func applyCreation(
-    _ clone: CloneCall, call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout [LifecycleNote]
+    _ clone: CloneCall, call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout NoteList
   ) {
     guard let result = call.result else { return }
     if case .failure(let errno) = result {
@@ -517,7 +529,10 @@ public final class Lifecycle {
       return
     }
     guard let childTID = clone.newTID else { return }
-    let parent = task.box.record
+    // The creator's fields, not its whole record: a copy of that retains each of its references.
+    let creator = task.box
+    let (parentID, parentTID, parentTGID, parentComm) =
+      (creator.record.id, creator.record.tid, creator.record.tgid, creator.record.comm)
     let kind: TaskRecord.Kind =
       clone.flags.contains(.thread) ? .thread : clone.flags.contains(.vfork) ? .vfork : .process
     switch kind {
@@ -574,14 +589,14 @@ public final class Lifecycle {
     var stackNote: ThreadStack?
     update(child) { record in
       record.kind = kind
-      record.tgid = kind == .thread ? parent.tgid : childTID
-      record.parentID = parent.id
-      record.parentTID = parent.tid
+      record.tgid = kind == .thread ? parentTGID : childTID
+      record.parentID = parentID
+      record.parentTID = parentTID
       record.creation = clone
       record.creationTime = event.time
       record.creationLine = event.origin?.line
       record.creatorStack = call.stack
-      record.comm = parent.comm
+      record.comm = parentComm
       record.createdByRuntime = creatorRuntime
       if clone.flags.contains(.setTLS), let tls = clone.tls { record.registrations.threadPointer = tls }
       if record.firstSeen == nil { record.firstSeen = event.time }
@@ -631,7 +646,7 @@ public final class Lifecycle {
     return stack
   }
 
-  private func applyMemory(_ memory: MemoryCall, task: LiveTask, notes: inout [LifecycleNote]) {
+  private func applyMemory(_ memory: MemoryCall, task: LiveTask, notes: inout NoteList) {
     let space = task.addressSpace
     switch memory {
     case .map(let address, let length, let protection, let flags, let fd):
@@ -668,7 +683,7 @@ public final class Lifecycle {
 
   /// A runtime making the low end of a thread's stack inaccessible after the thread started: its own guard
   /// zone (HotSpot gives its threads no glibc guard and protects yellow/red pages itself).
-  private func noteRuntimeGuard(at address: UInt64, length: UInt64, in space: AddressSpace, notes: inout [LifecycleNote]) {
+  private func noteRuntimeGuard(at address: UInt64, length: UInt64, in space: AddressSpace, notes: inout NoteList) {
     guard let layout = space.layout(containing: address), layout.base + layout.lowGuard == address,
       let owner = space.stackUsers[layout.mappingID]?.id, let box = store[owner], box.record.stack != nil
     else { return }
@@ -684,7 +699,7 @@ public final class Lifecycle {
   }
 
   private func applyRegistration(
-    _ registration: RegistrationCall, task: LiveTask, call: SyscallEvent, notes: inout [LifecycleNote]
+    _ registration: RegistrationCall, task: LiveTask, call: SyscallEvent, notes: inout NoteList
   ) {
     switch registration {
     case .rseq(let address, let length, let unregister, let signature):
@@ -722,7 +737,7 @@ public final class Lifecycle {
     notes.append(.registered(record: task.recordID))
   }
 
-  private func applyNaming(_ naming: NamingCall, task: LiveTask, notes: inout [LifecycleNote]) {
+  private func applyNaming(_ naming: NamingCall, task: LiveTask, notes: inout NoteList) {
     switch naming {
     case .setOwnName(let name):
       setName(task.recordID, name, source: .prctl, notes: &notes)
@@ -745,7 +760,7 @@ public final class Lifecycle {
     }
   }
 
-  private func setName(_ id: Int, _ name: String, source: TaskRecord.NameSource, notes: inout [LifecycleNote]) {
+  private func setName(_ id: Int, _ name: String, source: TaskRecord.NameSource, notes: inout NoteList) {
     guard let box = store[id] else { return }
     box.record.name = name
     box.record.nameSource = source
@@ -756,7 +771,7 @@ public final class Lifecycle {
     }
   }
 
-  private func applyFutex(_ futex: FutexCall, call: SyscallEvent, task: LiveTask, notes: inout [LifecycleNote]) {
+  private func applyFutex(_ futex: FutexCall, call: SyscallEvent, task: LiveTask, notes: inout NoteList) {
     guard futex.isWait, let target = task.addressSpace.childTIDWords[futex.address], target != task.recordID else {
       return
     }
@@ -774,7 +789,7 @@ public final class Lifecycle {
     notes.append(.joinWait(target: target, completed: completed))
   }
 
-  private func applyExec(_ call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout [LifecycleNote]) {
+  private func applyExec(_ call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout NoteList) {
     guard let exec = ExecCall(call) else { return }
     var record = TaskRecord.ExecRecord(
       path: exec.path, arguments: exec.arguments, succeeded: false, errno: nil, time: event.time)
@@ -834,7 +849,7 @@ public final class Lifecycle {
     return .unknown
   }
 
-  private func end(_ task: LiveTask, _ end: TaskRecord.End, notes: inout [LifecycleNote]) {
+  private func end(_ task: LiveTask, _ end: TaskRecord.End, notes: inout NoteList) {
     let tid = task.box.record.tid
     // mm_release() clears and wakes clear_child_tid only while other tasks still use the memory; the last one
     // leaving an address space has nobody to wake.
@@ -858,7 +873,7 @@ public final class Lifecycle {
   /// only when it returns, after the other threads' `+++ exited` lines. Threads of the group that exited with no
   /// call of their own since the causing task's previous event died of it.
   private func explainEarlierExits(
-    in process: ProcessState, since serial: Int, as cause: TaskRecord.ExitCause, notes: inout [LifecycleNote]
+    in process: ProcessState, since serial: Int, as cause: TaskRecord.ExitCause, notes: inout NoteList
   ) {
     var explained: [Int] = []
     for id in process.unexplainedExits where (store[id]?.record.endSerial ?? 0) > serial {
@@ -871,7 +886,7 @@ public final class Lifecycle {
     if !explained.isEmpty { notes.append(.earlierExitsExplained(records: explained, cause: cause)) }
   }
 
-  private func takeOver(leader: LiveTask, formerTID: Int32, notes: inout [LifecycleNote]) {
+  private func takeOver(leader: LiveTask, formerTID: Int32, notes: inout NoteList) {
     let leaderTID = leader.box.record.tid
     guard let thread = live[formerTID], formerTID != leaderTID else { return }
     explainEarlierExits(
@@ -969,5 +984,17 @@ final class FileTable {
     let copy = FileTable()
     copy.commFiles = commFiles
     return copy
+  }
+}
+
+/// The notes of the event being applied, or nothing when the caller reads none (`applyWithoutNotes`).
+struct NoteList {
+  let collecting: Bool
+  var notes: [LifecycleNote] = []
+
+  init(collecting: Bool) { self.collecting = collecting }
+
+  @inline(__always) mutating func append(_ note: @autoclosure () -> LifecycleNote) {
+    if collecting { notes.append(note()) }
   }
 }
