@@ -11,7 +11,8 @@
 struct JSONBytes {
   private var base: UnsafeMutablePointer<UInt8>
   private var capacity: Int
-  private var count = 0
+  /// Bytes written so far.
+  private(set) var count = 0
   private let owner: Owner
   /// Whether the next member of the open object or array needs a comma first.
   private var needsComma = false
