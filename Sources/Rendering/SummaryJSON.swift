@@ -78,7 +78,13 @@ public final class SummaryJSON {
 
   public func add(process record: Lifecycle.ProcessRecord) {
     guard !record.provisional else { return }
-    var json = JSONBytes(capacity: 256)
+    // The task scratch buffer: a trace may end a process for every few tasks.
+    scratch.reset()
+    Self.encode(record, into: &scratch)
+    scratch.withBytes { processes.append($0, order: record.id) }
+  }
+
+  private static func encode(_ record: Lifecycle.ProcessRecord, into json: inout JSONBytes) {
     json.openObject()
     json.field("tgid", record.tgid)
     json.field("program", record.program)
@@ -93,7 +99,6 @@ public final class SummaryJSON {
     }
     json.closeArray()
     json.closeObject()
-    processes.append(json.bytes, order: record.id)
   }
 
   /// Writes the whole document through `write`, in pieces.

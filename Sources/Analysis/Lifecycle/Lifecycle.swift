@@ -23,7 +23,7 @@ public final class Lifecycle {
   /// still reads them for the event that finished them).
   @exclusivity(unchecked) private var finishedIDs: [Int] = []
   /// Provisional thread groups that ended, with the event count then (see `settleEndedProvisional`).
-  private var endedProvisional: [(ProcessState, Int)] = [] {
+  private var endedProvisional = EndedGroups() {
     didSet { settleDue = endedProvisional.first.map { $0.1 + Self.adoptionHorizon + 1 } ?? Int.max }
   }
   /// The event count at which the oldest ended provisional group is due to be settled: one comparison per
@@ -997,4 +997,39 @@ struct NoteList {
   @inline(__always) mutating func append(_ note: @autoclosure () -> LifecycleNote) {
     if collecting { notes.append(note()) }
   }
+}
+
+/// Ended provisional thread groups in the order they ended, with the event count then: a queue whose front is
+/// taken without moving the rest (an array's `removeFirst` moved every later element, once per ended process).
+struct EndedGroups: Sequence {
+  private var elements: [(ProcessState, Int)] = []
+  private var head = 0
+
+  var first: (ProcessState, Int)? { head < elements.count ? elements[head] : nil }
+
+  mutating func append(_ element: (ProcessState, Int)) { elements.append(element) }
+
+  mutating func removeFirst() {
+    head += 1
+    if head == elements.count {
+      elements.removeAll(keepingCapacity: true)
+      head = 0
+    } else if head >= 1024, head * 2 >= elements.count {
+      elements.removeFirst(head)
+      head = 0
+    }
+  }
+
+  mutating func removeAll() {
+    elements.removeAll()
+    head = 0
+  }
+
+  mutating func removeAll(where shouldBeRemoved: ((ProcessState, Int)) -> Bool) {
+    elements.removeFirst(head)
+    head = 0
+    elements.removeAll(where: shouldBeRemoved)
+  }
+
+  func makeIterator() -> ArraySlice<(ProcessState, Int)>.Iterator { elements[head...].makeIterator() }
 }
