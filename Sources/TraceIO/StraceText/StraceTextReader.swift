@@ -250,7 +250,12 @@ public final class StraceTextReader: TraceReader {
         TraceEvent(tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber)))
     case .unfinished:
       let time = resolveTime(prefix)
-      let text = info.parseArguments ? Array(line[argumentsStart..<tail.argumentsEnd]) : nil
+      var text: [UInt8]?
+      if info.parseArguments {
+        var kept = spareTexts.popLast() ?? []
+        kept.append(contentsOf: UnsafeBufferPointer(rebasing: line[argumentsStart..<tail.argumentsEnd]))
+        text = kept
+      }
       tasks[slot: slot].pending = PendingCall(info: info, arguments: text, entryTime: time, line: lineNumber)
       return .consumed
     case .detached, .pidChanged, .incomplete:
@@ -269,14 +274,17 @@ public final class StraceTextReader: TraceReader {
     guard nameEnd > nameStart, line.has(" resumed>", at: nameEnd) else { return .fallBack }
     let restStart = nameEnd + 9
     let slot = tasks.slot(inserting: tid) { TaskState() }
-    let architecture = tasks[slot: slot].pending?.info.architecture ?? tasks[slot: slot].architecture
+    // Moved out of the table, not copied (reading fields of it in place copied it whole, with a retain of its
+    // argument text), and put back when the line falls back.
+    var pending = tasks[slot: slot].pending.take()
+    let architecture = pending?.info.architecture ?? tasks[slot: slot].architecture
     let info = names.lookup(line, from: nameStart, to: nameEnd, architecture: architecture)
     let tail = StraceCallTail.parse(line, from: restStart, to: end, wantAnnotation: info.parseArguments, errnos: errnos)
-    guard tail.kind == .complete || tail.kind == .diedInCall else { return .fallBack }
-    // Another call than the one in flight: strace lost track; two events, for the general path.
-    if let openName = tasks[slot: slot].pending?.info.name, openName != info.name { return .fallBack }
-    // Moved out of the table, not copied: no reference counting on its argument text.
-    var pending = tasks[slot: slot].pending.take()
+    // (Another call than the one in flight: strace lost track; two events, for the general path.)
+    guard tail.kind == .complete || tail.kind == .diedInCall, pending == nil || pending?.info.name == info.name else {
+      tasks[slot: slot].pending = pending
+      return .fallBack
+    }
     let time = resolveTime(prefix)
     if info.uninterpreted, let sink = uninterpretedCallSink {
       sawEvent = true
@@ -288,6 +296,10 @@ public final class StraceTextReader: TraceReader {
     if info.parseArguments {
       let entry = pending?.arguments.take()
       overwriteJoinedArguments(entry, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
+      if var entry, entry.capacity <= 4096, spareTexts.count < 64 {
+        entry.removeAll(keepingCapacity: true)
+        spareTexts.append(entry)
+      }
     } else {
       StraceArgumentParser.truncate(&call.arguments, to: 0)
     }
@@ -538,6 +550,10 @@ public final class StraceTextReader: TraceReader {
     // A call's whole argument text can be as long as a line: do not keep a huge buffer for the rest of the run.
     if joinBuffer.capacity > 1 << 16 { joinBuffer = [] }
   }
+
+  /// Emptied buffers of argument text kept at entry, for the next calls left unfinished: most of a thread-heavy
+  /// log's calls are split, and each kept its text in a new allocation.
+  @exclusivity(unchecked) private var spareTexts: [[UInt8]] = []
 
   /// Where the two halves of a split call's arguments are joined to be parsed.
   @exclusivity(unchecked) private var joinBuffer: [UInt8] = []
