@@ -159,10 +159,10 @@ public final class SummaryJSON {
     json.field("tgid", record.tgid)
     json.field("parent", record.parentTID)
     json.field("parent_id", record.parentID)
-    json.field("kind", record.kind.rawValue)
+    json.field("kind", literal: record.kind.jsonValue)
     json.field("former_tid", record.formerTID)
     if let call = record.creation {
-      json.field("created_by", call.syscall.rawValue)
+      json.field("created_by", literal: call.syscall.jsonValue)
       json.member(creationFragment(call.flags))
       fragmentEnd = json.count
       json.field("exit_signal", call.exitSignal == 0 ? nil : Signals.name(of: call.exitSignal) ?? String(call.exitSignal))
@@ -178,7 +178,7 @@ public final class SummaryJSON {
       json.field("size", stack.size)
       json.field("guard_size", stack.guardSize)
       json.field("runtime_guard_size", stack.runtimeGuardSize)
-      json.field("source", stack.source.rawValue)
+      json.field("source", literal: stack.source.jsonValue)
       json.field("reused_from", stack.reusedFromTID)
     }
     json.field("name", record.name)
@@ -198,7 +198,7 @@ public final class SummaryJSON {
     json.object("joined_by", record.joinedBy) { json, join in
       json.field("tid", join.tid)
       json.field("id", join.id)
-      json.field("how", join.how.rawValue)
+      json.field("how", literal: join.how.jsonValue)
     }
     json.field("runtime", record.createdByRuntime?.runtime.rawValue)
     json.field("syscalls", record.syscallCount)
@@ -257,15 +257,15 @@ public final class SummaryJSON {
     case .exited(let code, let cause):
       json.field("code", code)
       switch cause {
-      case .exit: json.field("cause", "exit")
-      case .exitGroup: json.field("cause", "exit_group")
+      case .exit: json.field("cause", literal: "exit")
+      case .exitGroup: json.field("cause", literal: "exit_group")
       case .groupExit(let by):
-        json.field("cause", "exit_group_of_other_thread")
+        json.field("cause", literal: "exit_group_of_other_thread")
         json.field("by", by)
       case .execByOtherThread(let by):
-        json.field("cause", "execve_of_other_thread")
+        json.field("cause", literal: "execve_of_other_thread")
         json.field("by", by)
-      case .unknown: json.field("cause", "unknown")
+      case .unknown: json.field("cause", literal: "unknown")
       }
     case .killed(let signal, let coreDumped):
       json.field("signal", Signals.name(of: signal) ?? String(signal))
@@ -275,6 +275,50 @@ public final class SummaryJSON {
       json.field("superseded_by", by)
     }
     json.closeObject()
+  }
+}
+
+// The values of the enums every task has, as StaticStrings: copied without the escaping pass a `String` gets.
+// Each must equal the case's `rawValue`.
+
+extension TaskRecord.Kind {
+  var jsonValue: StaticString {
+    switch self {
+    case .initial: return "initial"
+    case .thread: return "thread"
+    case .process: return "process"
+    case .vfork: return "vfork"
+    }
+  }
+}
+
+extension CloneCall.Syscall {
+  var jsonValue: StaticString {
+    switch self {
+    case .clone: return "clone"
+    case .clone3: return "clone3"
+    case .fork: return "fork"
+    case .vfork: return "vfork"
+    }
+  }
+}
+
+extension ThreadStack.Source {
+  var jsonValue: StaticString {
+    switch self {
+    case .mapping: return "mapping"
+    case .cloneArguments: return "clone_arguments"
+    case .unmapped: return "unmapped"
+    }
+  }
+}
+
+extension TaskRecord.Join.How {
+  var jsonValue: StaticString {
+    switch self {
+    case .futexOnChildTID: return "futex_child_tid"
+    case .wait: return "wait"
+    }
   }
 }
 
