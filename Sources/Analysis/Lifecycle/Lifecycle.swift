@@ -45,8 +45,10 @@ public final class Lifecycle {
   /// and whether a task's first call was one the trace did not see start (a resume, a `restart_syscall`).
   private var attachedTIDs: Set<Int32> = []
   private var sawCallStartedBeforeTrace = false
-  /// The task of the previous event (see `liveTask`).
-  @exclusivity(unchecked) private var lastTask: LiveTask?
+  /// The task of the previous event (see `liveTask`), and its tid then: the task is let go whenever it ends or
+  /// changes tid, so a match of the tid alone finds it, without a look two references deep into its record.
+  @exclusivity(unchecked) private var lastTask: LiveTask? { didSet { lastTID = lastTask?.box.record.tid } }
+  @exclusivity(unchecked) private var lastTID: Int32?
   /// Counts events, to order a task's last activity against other tasks' ends.
   @exclusivity(unchecked) private var eventSerial = 0
 
@@ -420,7 +422,7 @@ public final class Lifecycle {
 
   private func liveTask(for tid: Int32, time: TraceTime?, tgid: Int32?) -> LiveTask {
     // Consecutive events usually come from the same task.
-    if let task = lastTask, task.box.record.tid == tid, task.box.record.end == nil { return task }
+    if lastTID == tid, let task = lastTask { return task }
     if let task = live[tid] {
       lastTask = task
       return task
