@@ -364,6 +364,8 @@ final class Spool {
   private var file: UnsafeMutablePointer<FILE>?
   private let memoryLimit: Int
   private var fragments: [[UInt8]] = []
+  /// Larger than any object the summary writes.
+  private static let maximumRecord: UInt32 = 64 << 20
 
   init(memoryLimit: Int = 8 << 20) { self.memoryLimit = memoryLimit }
 
@@ -437,7 +439,10 @@ final class Spool {
         let header: RecordHeader? = reader.take(headerSize) { bytes in
           bytes.count == headerSize ? UnsafeRawBufferPointer(bytes).loadUnaligned(as: RecordHeader.self) : nil
         }
-        guard let header else { break }
+        // (Only a spill file cut short, say by a full disk, could hold other lengths: its objects stop there.)
+        guard let header, header.prefixLength <= Self.maximumRecord, header.suffixLength <= Self.maximumRecord,
+          header.fragment < fragments.count
+        else { break }
         chunk += first ? lead : between
         first = false
         reader.take(Int(header.prefixLength)) { chunk += $0 }

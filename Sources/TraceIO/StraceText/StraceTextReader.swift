@@ -294,11 +294,12 @@ public final class StraceTextReader: TraceReader {
     var call = recycledCall(
       info, tail, line, completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime)
     if info.parseArguments {
-      let entry = pending?.arguments.take()
+      var entry = pending?.arguments.take()
       overwriteJoinedArguments(entry, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
-      if var entry, entry.capacity <= 4096, spareTexts.count < 64 {
-        entry.removeAll(keepingCapacity: true)
-        spareTexts.append(entry)
+      // Moved out of `entry`, so that emptying it keeps its buffer rather than allocating another.
+      if var spare = entry.take(), spare.capacity <= 4096, spareTexts.count < 64 {
+        spare.removeAll(keepingCapacity: true)
+        spareTexts.append(spare)
       }
     } else {
       StraceArgumentParser.truncate(&call.arguments, to: 0)
