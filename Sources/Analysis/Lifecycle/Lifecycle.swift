@@ -23,6 +23,7 @@ public final class Lifecycle {
   /// still reads them for the event that finished them).
   @exclusivity(unchecked) private var finishedIDs: [Int] = []
   /// Provisional thread groups that ended, with the event count then (see `settleEndedProvisional`).
+  /// (A group is there only while `ended`.)
   private var endedProvisional = EndedGroups() {
     didSet { settleDue = endedProvisional.first.map { $0.1 + Self.adoptionHorizon + 1 } ?? Int.max }
   }
@@ -395,7 +396,7 @@ public final class Lifecycle {
       if old.representativeID == task.recordID { old.representativeID = nil }
       if old.recordIDs.isEmpty {
         processStore[old.record.id] = nil
-        endedProvisional.removeAll { $0.0 === old }
+        if old.ended { endedProvisional.removeAll { $0.0 === old } }
       }
       task.process = group
       group.recordIDs.append(task.recordID)
@@ -556,7 +557,8 @@ public final class Lifecycle {
       if provisional.representativeID == earlyID { provisional.representativeID = nil }
       if provisional.recordIDs.isEmpty {
         processStore[provisional.record.id] = nil
-        endedProvisional.removeAll { $0.0 === provisional }
+        // Only an ended group waits there (a scan of the queue for every adopted child was measurable).
+        if provisional.ended { endedProvisional.removeAll { $0.0 === provisional } }
       }
       notes.append(.adopted(record: earlyID))
     } else {
@@ -819,6 +821,7 @@ public final class Lifecycle {
       if let program, let fingerprint = RuntimeFingerprint.fromProgram(program) {
         addEvidence(fingerprint, to: task.process)
       }
+      let comm = program.map(execComm)
       update(task) { recordValue in
         if let pending = recordValue.execs.last, !pending.succeeded, pending.errno == nil, pending.path == exec.path {
           recordValue.execs.removeLast()
@@ -829,12 +832,23 @@ public final class Lifecycle {
         let affinity = recordValue.registrations.affinity
         recordValue.registrations = Registrations()
         recordValue.registrations.affinity = affinity
-        if let program { recordValue.comm = NamingCall.commText(Array((RuntimeFingerprint.lastComponent(program) ?? "").utf8)) }
+        if let comm { recordValue.comm = comm }
       }
       notes.append(.execSucceeded(record: task.recordID))
     } else {
       update(task) { $0.execs.append(record) }
     }
+  }
+
+  /// The comm `execve` gives a task running `program`, for the last program exec'd: a trace that runs one
+  /// program many times asks for the same one again and again.
+  private var lastExecComm: (program: String, comm: String)?
+
+  private func execComm(_ program: String) -> String {
+    if let last = lastExecComm, last.program == program { return last.comm }
+    let comm = NamingCall.commText(Array((RuntimeFingerprint.lastComponent(program) ?? "").utf8))
+    lastExecComm = (program, comm)
+    return comm
   }
 
   // MARK: - Ends
@@ -1028,6 +1042,7 @@ struct EndedGroups: Sequence {
   }
 
   mutating func removeAll(where shouldBeRemoved: ((ProcessState, Int)) -> Bool) {
+    guard elements[head...].contains(where: shouldBeRemoved) else { return }
     elements.removeFirst(head)
     head = 0
     elements.removeAll(where: shouldBeRemoved)
