@@ -139,7 +139,7 @@ public final class StraceTextReader: TraceReader {
         if case .fallBack = outcome { process(line) }
         return outcome
       }
-      if case .event(let event)? = outcome {
+      if case .event? = outcome, let event = ready.take() {
         sawEvent = true
         return event
       }
@@ -173,8 +173,9 @@ public final class StraceTextReader: TraceReader {
   }
 
   private enum FastOutcome {
-    /// The line made this one event.
-    case event(TraceEvent)
+    /// The line made one event, which is in `ready` (moved there and out, never copied: a copy of an event is
+    /// a retain and a release of its call).
+    case event
     /// The line was read and made no event (a call left unfinished).
     case consumed
     /// Not a common line: `process` reads it. Nothing was changed that `process` would not change the same way.
@@ -246,8 +247,9 @@ public final class StraceTextReader: TraceReader {
         StraceArgumentParser.truncate(&call.arguments, to: 0)
       }
       recycled = call
-      return .event(
-        TraceEvent(tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber)))
+      ready = TraceEvent(
+        tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber))
+      return .event
     case .unfinished:
       let time = resolveTime(prefix)
       var text: [UInt8]?
@@ -306,7 +308,8 @@ public final class StraceTextReader: TraceReader {
     }
     recycled = call
     let origin = TraceEvent.Origin(file: fileIndex, line: pending?.line ?? input.lineNumber)
-    return .event(TraceEvent(tid: tid, time: time, body: .syscall(call), origin: origin))
+    ready = TraceEvent(tid: tid, time: time, body: .syscall(call), origin: origin)
+    return .event
   }
 
   // MARK: Lines
