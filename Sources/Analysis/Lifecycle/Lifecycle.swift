@@ -260,10 +260,18 @@ public final class Lifecycle {
       return
     }
     for id in finishedIDs {
-      guard let box = store.removeValue(forKey: id) else { continue }
+      guard var box = store.removeValue(forKey: id) else { continue }
       if latestRecordByTID[box.record.tid] == id { latestRecordByTID[box.record.tid] = nil }
       if unclaimed[box.record.tid]?.id == id { unclaimed[box.record.tid] = nil }
-      taskSink(box.record)
+      guard isKnownUniquelyReferenced(&box) else {
+        taskSink(box.record)
+        continue
+      }
+      // Nothing else holds the box (its task is gone): the record is moved out, not copied with a retain of
+      // each of its references.
+      var record = TaskRecord(id: 0, tid: 0, tgid: 0, kind: .initial)
+      swap(&record, &box.record)
+      taskSink(record)
     }
     finishedIDs.removeAll()
   }
