@@ -11,7 +11,8 @@
 struct JSONBytes {
   private var base: UnsafeMutablePointer<UInt8>
   private var capacity: Int
-  private var count = 0
+  /// Bytes written so far.
+  private(set) var count = 0
   private let owner: Owner
   /// Whether the next member of the open object or array needs a comma first.
   private var needsComma = false
@@ -155,6 +156,15 @@ struct JSONBytes {
     needsComma = true
   }
 
+  /// A string value from the program's own text (an enum's name), which never needs escaping: copied as it is.
+  mutating func field(_ key: StaticString, literal value: StaticString) {
+    self.key(key)
+    append(UInt8(ascii: "\""))
+    value.withUTF8Buffer { append(contentsOf: $0) }
+    append(UInt8(ascii: "\""))
+    needsComma = true
+  }
+
   mutating func field<T: BinaryInteger>(_ key: StaticString, _ value: T?) {
     self.key(key)
     if let value { integer(Int64(value)) } else { raw("null") }
@@ -267,6 +277,11 @@ struct JSONBytes {
       var index = 0
       while index < utf8.count {
         let byte = utf8[index]
+        // Printable ASCII other than `"` and `\`, nearly every byte of a summary's strings: copied as is.
+        if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+          index += 1
+          continue
+        }
         var escape: StaticString?
         var length = 1
         switch byte {

@@ -41,20 +41,26 @@ public final class SummaryJSON {
 
   public func add(task record: TaskRecord) {
     scratch.reset()
-    Self.encode(record, into: &scratch, creationFragment: creationFragment)
-    scratch.withBytes { tasks.append($0, order: record.id) }
+    let fragmentEnd = Self.encode(record, into: &scratch, creationFragment: creationFragment)
+    // The creation fragment is a third of a thread's object: the spool keeps its number instead of its bytes.
+    var fragment: Spool.FragmentUse?
+    if let fragmentEnd, let flags = record.creation?.flags, let cached = creationFragments[flags.rawValue] {
+      fragment = Spool.FragmentUse(id: cached.id, start: fragmentEnd - cached.bytes.count)
+    }
+    scratch.withBytes { tasks.append($0, order: record.id, fragment: fragment) }
   }
 
-  /// `"clone_flags":[…],"resources":{…}` for a flag set, encoded once: a trace has few distinct flag sets and
-  /// many tasks.
-  private var creationFragments: [UInt64: [UInt8]] = [:]
+  /// `"clone_flags":[…],"resources":{…}` for a flag set, encoded once (and numbered in the task spool): a trace
+  /// has few distinct flag sets and many tasks.
+  private var creationFragments: [UInt64: (bytes: [UInt8], id: Int32)] = [:]
 
   private func creationFragment(_ flags: CloneFlagSet) -> [UInt8] {
-    if let cached = creationFragments[flags.rawValue] { return cached }
+    if let cached = creationFragments[flags.rawValue] { return cached.bytes }
     var json = JSONBytes(capacity: 512)
     Self.encodeCreationFlags(flags, into: &json)
-    creationFragments[flags.rawValue] = json.bytes
-    return json.bytes
+    let bytes = json.bytes
+    creationFragments[flags.rawValue] = (bytes, tasks.addFragment(bytes))
+    return bytes
   }
 
   private static func encodeCreationFlags(_ flags: CloneFlagSet, into json: inout JSONBytes) {
@@ -72,7 +78,13 @@ public final class SummaryJSON {
 
   public func add(process record: Lifecycle.ProcessRecord) {
     guard !record.provisional else { return }
-    var json = JSONBytes(capacity: 256)
+    // The task scratch buffer: a trace may end a process for every few tasks.
+    scratch.reset()
+    Self.encode(record, into: &scratch)
+    scratch.withBytes { processes.append($0, order: record.id) }
+  }
+
+  private static func encode(_ record: Lifecycle.ProcessRecord, into json: inout JSONBytes) {
     json.openObject()
     json.field("tgid", record.tgid)
     json.field("program", record.program)
@@ -87,7 +99,6 @@ public final class SummaryJSON {
     }
     json.closeArray()
     json.closeObject()
-    processes.append(json.bytes, order: record.id)
   }
 
   /// Writes the whole document through `write`, in pieces.
@@ -136,20 +147,24 @@ public final class SummaryJSON {
     return String(decoding: text, as: UTF8.self)
   }
 
+  /// Returns where the creation fragment ends in `json`, when the record has one.
+  @discardableResult
   static func encode(
     _ record: TaskRecord, into json: inout JSONBytes, creationFragment: (CloneFlagSet) -> [UInt8]
-  ) {
+  ) -> Int? {
+    var fragmentEnd: Int?
     json.openObject()
     json.field("id", record.id)
     json.field("tid", record.tid)
     json.field("tgid", record.tgid)
     json.field("parent", record.parentTID)
     json.field("parent_id", record.parentID)
-    json.field("kind", record.kind.rawValue)
+    json.field("kind", literal: record.kind.jsonValue)
     json.field("former_tid", record.formerTID)
     if let call = record.creation {
-      json.field("created_by", call.syscall.rawValue)
+      json.field("created_by", literal: call.syscall.jsonValue)
       json.member(creationFragment(call.flags))
+      fragmentEnd = json.count
       json.field("exit_signal", call.exitSignal == 0 ? nil : Signals.name(of: call.exitSignal) ?? String(call.exitSignal))
       json.hexField("tls", call.flags.contains(.setTLS) ? call.tls : nil)
       json.hexField("child_tid_address", call.flags.contains(.childClearTID) ? call.childTIDAddress : nil)
@@ -163,7 +178,7 @@ public final class SummaryJSON {
       json.field("size", stack.size)
       json.field("guard_size", stack.guardSize)
       json.field("runtime_guard_size", stack.runtimeGuardSize)
-      json.field("source", stack.source.rawValue)
+      json.field("source", literal: stack.source.jsonValue)
       json.field("reused_from", stack.reusedFromTID)
     }
     json.field("name", record.name)
@@ -183,7 +198,7 @@ public final class SummaryJSON {
     json.object("joined_by", record.joinedBy) { json, join in
       json.field("tid", join.tid)
       json.field("id", join.id)
-      json.field("how", join.how.rawValue)
+      json.field("how", literal: join.how.jsonValue)
     }
     json.field("runtime", record.createdByRuntime?.runtime.rawValue)
     json.field("syscalls", record.syscallCount)
@@ -210,6 +225,7 @@ public final class SummaryJSON {
       json.null("creator_stack")
     }
     json.closeObject()
+    return fragmentEnd
   }
 
   private static func registrations(_ registrations: Registrations, into json: inout JSONBytes) {
@@ -241,15 +257,15 @@ public final class SummaryJSON {
     case .exited(let code, let cause):
       json.field("code", code)
       switch cause {
-      case .exit: json.field("cause", "exit")
-      case .exitGroup: json.field("cause", "exit_group")
+      case .exit: json.field("cause", literal: "exit")
+      case .exitGroup: json.field("cause", literal: "exit_group")
       case .groupExit(let by):
-        json.field("cause", "exit_group_of_other_thread")
+        json.field("cause", literal: "exit_group_of_other_thread")
         json.field("by", by)
       case .execByOtherThread(let by):
-        json.field("cause", "execve_of_other_thread")
+        json.field("cause", literal: "execve_of_other_thread")
         json.field("by", by)
-      case .unknown: json.field("cause", "unknown")
+      case .unknown: json.field("cause", literal: "unknown")
       }
     case .killed(let signal, let coreDumped):
       json.field("signal", Signals.name(of: signal) ?? String(signal))
@@ -259,6 +275,50 @@ public final class SummaryJSON {
       json.field("superseded_by", by)
     }
     json.closeObject()
+  }
+}
+
+// The values of the enums every task has, as StaticStrings: copied without the escaping pass a `String` gets.
+// Each must equal the case's `rawValue`.
+
+extension TaskRecord.Kind {
+  var jsonValue: StaticString {
+    switch self {
+    case .initial: return "initial"
+    case .thread: return "thread"
+    case .process: return "process"
+    case .vfork: return "vfork"
+    }
+  }
+}
+
+extension CloneCall.Syscall {
+  var jsonValue: StaticString {
+    switch self {
+    case .clone: return "clone"
+    case .clone3: return "clone3"
+    case .fork: return "fork"
+    case .vfork: return "vfork"
+    }
+  }
+}
+
+extension ThreadStack.Source {
+  var jsonValue: StaticString {
+    switch self {
+    case .mapping: return "mapping"
+    case .cloneArguments: return "clone_arguments"
+    case .unmapped: return "unmapped"
+    }
+  }
+}
+
+extension TaskRecord.Join.How {
+  var jsonValue: StaticString {
+    switch self {
+    case .futexOnChildTID: return "futex_child_tid"
+    case .wait: return "wait"
+    }
   }
 }
 
@@ -281,24 +341,57 @@ extension ResourceSharing.Resource {
 
 /// Finished JSON objects waiting for the end of the input: kept in memory, sorted by id at the end, while they
 /// are few; past `memoryLimit` bytes spilled to an unlinked temporary file, in the order they came.
+///
+/// In the file each object is a record: a header (the lengths of the bytes before and after a fragment, and the
+/// fragment's number or -1), then those bytes. A fragment (`addFragment`) is a byte string many objects hold:
+/// it is spilled as its number, which keeps the file, and the kernel's copying into and out of it, smaller; and
+/// the objects go out without a search for where each ends.
 final class Spool {
+  /// Where an object holds a fragment: its number and its first byte in the object.
+  struct FragmentUse {
+    var id: Int32
+    var start: Int
+  }
+
+  private struct RecordHeader {
+    var prefixLength: UInt32
+    var fragment: Int32
+    var suffixLength: UInt32
+  }
+
   private var memory: [UInt8] = []
   private var entries: [(order: Int, start: Int, end: Int)] = []
   private var file: UnsafeMutablePointer<FILE>?
   private let memoryLimit: Int
+  private var fragments: [[UInt8]] = []
+  /// Larger than any object the summary writes.
+  private static let maximumRecord: UInt32 = 64 << 20
 
   init(memoryLimit: Int = 8 << 20) { self.memoryLimit = memoryLimit }
 
   deinit { if let file { fclose(file) } }
 
+  /// Numbers a byte string objects may hold, for `append`'s `fragment`.
+  func addFragment(_ bytes: [UInt8]) -> Int32 {
+    fragments.append(bytes)
+    return Int32(fragments.count - 1)
+  }
+
   func append(_ object: [UInt8], order: Int) {
     object.withUnsafeBufferPointer { append($0, order: order) }
   }
 
-  func append(_ object: UnsafeBufferPointer<UInt8>, order: Int) {
+  /// `fragment`: where the object holds a fragment's bytes (it must: the file keeps only the number).
+  func append(_ object: UnsafeBufferPointer<UInt8>, order: Int, fragment: FragmentUse? = nil) {
     if let file {
-      _ = fwrite(object.baseAddress, 1, object.count, file)
-      putc(0x0A, file)
+      if let fragment {
+        let suffixStart = fragment.start + fragments[Int(fragment.id)].count
+        write(
+          UnsafeBufferPointer(rebasing: object[..<fragment.start]), fragment.id,
+          UnsafeBufferPointer(rebasing: object[suffixStart...]), to: file)
+      } else {
+        write(object, -1, UnsafeBufferPointer(start: nil, count: 0), to: file)
+      }
       return
     }
     entries.append((order, memory.count, memory.count + object.count))
@@ -307,16 +400,27 @@ final class Spool {
       // The default buffer is one block (4 KiB): a write call per few records.
       setvbuf(spill, nil, _IOFBF, 1 << 20)
       file = spill
-      for entry in entries { write(Array(memory[entry.start..<entry.end]), to: spill) }
+      memory.withUnsafeBufferPointer { memory in
+        for entry in entries {
+          write(
+            UnsafeBufferPointer(rebasing: memory[entry.start..<entry.end]), -1,
+            UnsafeBufferPointer(start: nil, count: 0), to: spill)
+        }
+      }
       memory = []
       entries = []
     }
   }
 
-  private func write(_ object: [UInt8], to file: UnsafeMutablePointer<FILE>) {
-    // Not `object + [newline]`: that copies every record once more.
-    _ = object.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-    putc(0x0A, file)
+  private func write(
+    _ prefix: UnsafeBufferPointer<UInt8>, _ fragment: Int32, _ suffix: UnsafeBufferPointer<UInt8>,
+    to file: UnsafeMutablePointer<FILE>
+  ) {
+    var header = RecordHeader(
+      prefixLength: UInt32(prefix.count), fragment: fragment, suffixLength: UInt32(suffix.count))
+    _ = withUnsafeBytes(of: &header) { fwrite($0.baseAddress, 1, $0.count, file) }
+    if prefix.count > 0 { _ = fwrite(prefix.baseAddress, 1, prefix.count, file) }
+    if suffix.count > 0 { _ = fwrite(suffix.baseAddress, 1, suffix.count, file) }
   }
 
   /// Hands every object to `write`, each on its own line after `separator`, and empties the spool.
@@ -327,37 +431,29 @@ final class Spool {
     if let file {
       fflush(file)
       rewind(file)
-      // Objects are one per line in the spill file: replace each newline by the separator and indent.
-      var buffer = [UInt8](repeating: 0, count: 1 << 20)
+      var reader = SpillReader(file)
       var chunk: [UInt8] = []
-      chunk.reserveCapacity(buffer.count + buffer.count / 8)
-      var atLineStart = true
-      while true {
-        let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        if count <= 0 { break }
-        buffer.withUnsafeBytes { raw in
-          var start = 0
-          while start < count {
-            if atLineStart {
-              chunk += first ? lead : between
-              first = false
-              atLineStart = false
-            }
-            let rest = count - start
-            if let found = memchr(raw.baseAddress! + start, 0x0A, rest) {
-              let end = raw.baseAddress!.distance(to: UnsafeRawPointer(found))
-              chunk += raw[start..<end]
-              start = end + 1
-              atLineStart = true
-            } else {
-              chunk += raw[start..<count]
-              start = count
-            }
-          }
+      chunk.reserveCapacity(1 << 20)
+      let headerSize = MemoryLayout<RecordHeader>.size
+      while reader.fill(atLeast: headerSize) {
+        let header: RecordHeader? = reader.take(headerSize) { bytes in
+          bytes.count == headerSize ? UnsafeRawBufferPointer(bytes).loadUnaligned(as: RecordHeader.self) : nil
         }
-        write(chunk)
-        chunk.removeAll(keepingCapacity: true)
+        // (Only a spill file cut short, say by a full disk, could hold other lengths: its objects stop there.)
+        guard let header, header.prefixLength <= Self.maximumRecord, header.suffixLength <= Self.maximumRecord,
+          header.fragment < fragments.count
+        else { break }
+        chunk += first ? lead : between
+        first = false
+        reader.take(Int(header.prefixLength)) { chunk += $0 }
+        if header.fragment >= 0 { chunk += fragments[Int(header.fragment)] }
+        reader.take(Int(header.suffixLength)) { chunk += $0 }
+        if chunk.count >= 1 << 20 {
+          write(chunk)
+          chunk.removeAll(keepingCapacity: true)
+        }
       }
+      if !chunk.isEmpty { write(chunk) }
       fclose(file)
       self.file = nil
       return
@@ -375,5 +471,45 @@ final class Spool {
     if !chunk.isEmpty { write(chunk) }
     memory = []
     entries = []
+  }
+}
+
+/// Reads a spill file in large blocks and hands out its bytes in pieces of known length.
+private struct SpillReader {
+  private let file: UnsafeMutablePointer<FILE>
+  private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+  private var start = 0
+  private var end = 0
+
+  init(_ file: UnsafeMutablePointer<FILE>) { self.file = file }
+
+  /// Makes `count` bytes available (fewer only at the end of the file); false when none are left.
+  mutating func fill(atLeast count: Int) -> Bool {
+    if end - start < count {
+      if start > 0 {
+        let pending = end - start
+        buffer.withUnsafeMutableBytes { raw in
+          if pending > 0 { raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: pending) }
+        }
+        start = 0
+        end = pending
+      }
+      if buffer.count < count { buffer += [UInt8](repeating: 0, count: count - buffer.count) }
+      while end < count {
+        let read = buffer.withUnsafeMutableBytes { fread($0.baseAddress! + end, 1, $0.count - end, file) }
+        if read <= 0 { break }
+        end += read
+      }
+    }
+    return end > start
+  }
+
+  /// The next `count` bytes (fewer at the end of a truncated file), valid only inside `body`.
+  mutating func take<R>(_ count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    _ = fill(atLeast: count)
+    let length = min(count, end - start)
+    let from = start
+    start += length
+    return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[from..<(from + length)])) }
   }
 }

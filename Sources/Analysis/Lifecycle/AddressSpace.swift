@@ -79,11 +79,41 @@ final class AddressSpace {
     guard end > start else { return }
     split(at: start)
     split(at: end)
-    var index = insertionIndex(start)
+    let first = insertionIndex(start)
+    var index = first
     while index < regions.count && regions[index].start < end {
       regions[index].protection = protection
       index += 1
     }
+    coalesce(from: first - 1, through: index)
+  }
+
+  /// Joins neighbours in `regions[low...high]` (clamped) that are one piece of one mapping with one protection.
+  /// Nothing reads region boundaries within such a piece (layouts, lookups and unmaps see extents), and without
+  /// this every `mprotect` that grows a region by a page leaves one more region behind: glibc's malloc arenas
+  /// and the JVM commit memory that way, and searches and inserts over thousands of regions per mapping were a
+  /// tenth of the JSON summary's time on a Java log.
+  private func coalesce(from low: Int, through high: Int) {
+    var low = max(low, 0)
+    let high = min(high, regions.count - 1)
+    guard low < high else { return }
+    var kept = low
+    var index = low + 1
+    while index <= high {
+      let next = regions[index]
+      let previous = regions[kept]
+      if next.mappingID == previous.mappingID, next.start == previous.end, next.protection == previous.protection,
+        next.stackHint == previous.stackHint
+      {
+        regions[kept].end = next.end
+      } else {
+        kept += 1
+        if kept != index { regions[kept] = next }
+      }
+      index += 1
+    }
+    low = kept + 1
+    if low <= high { regions.removeSubrange(low...high) }
   }
 
   func unmap(start: UInt64, length: UInt64) {

@@ -23,7 +23,8 @@ public final class Lifecycle {
   /// still reads them for the event that finished them).
   @exclusivity(unchecked) private var finishedIDs: [Int] = []
   /// Provisional thread groups that ended, with the event count then (see `settleEndedProvisional`).
-  private var endedProvisional: [(ProcessState, Int)] = [] {
+  /// (A group is there only while `ended`.)
+  private var endedProvisional = EndedGroups() {
     didSet { settleDue = endedProvisional.first.map { $0.1 + Self.adoptionHorizon + 1 } ?? Int.max }
   }
   /// The event count at which the oldest ended provisional group is due to be settled: one comparison per
@@ -45,8 +46,10 @@ public final class Lifecycle {
   /// and whether a task's first call was one the trace did not see start (a resume, a `restart_syscall`).
   private var attachedTIDs: Set<Int32> = []
   private var sawCallStartedBeforeTrace = false
-  /// The task of the previous event (see `liveTask`).
-  @exclusivity(unchecked) private var lastTask: LiveTask?
+  /// The task of the previous event (see `liveTask`), and its tid then: the task is let go whenever it ends or
+  /// changes tid, so a match of the tid alone finds it, without a look two references deep into its record.
+  @exclusivity(unchecked) private var lastTask: LiveTask? { didSet { lastTID = lastTask?.box.record.tid } }
+  @exclusivity(unchecked) private var lastTID: Int32?
   /// Counts events, to order a task's last activity against other tasks' ends.
   @exclusivity(unchecked) private var eventSerial = 0
 
@@ -165,13 +168,26 @@ public final class Lifecycle {
 
   @discardableResult
   public func apply(_ event: TraceEvent) -> [LifecycleNote] {
+    var notes = NoteList(collecting: true)
+    apply(event, notes: &notes)
+    return notes.notes
+  }
+
+  /// `apply` for a caller that reads no notes (a summary): the fold's state changes the same way, and the
+  /// notes, an array allocated for most lifecycle events, are never made.
+  public func applyWithoutNotes(_ event: TraceEvent) {
+    var notes = NoteList(collecting: false)
+    apply(event, notes: &notes)
+  }
+
+  @inline(__always)
+  private func apply(_ event: TraceEvent, notes: inout NoteList) {
     if eventSerial >= settleDue { settleEndedProvisional() }
     if !finishedIDs.isEmpty { handOverFinished() }
     let task = liveTask(for: event.tid, time: event.time, tgid: event.tgid)
     if !startupSettled { noteStartup(event, task: task) }
     eventSerial += 1
     defer { task.lastEventSerial = eventSerial }
-    var notes: [LifecycleNote] = []
     update(task) { record in
       if record.firstSeen == nil { record.firstSeen = event.time }
       if let time = event.time { record.lastSeen = time }
@@ -197,7 +213,6 @@ public final class Lifecycle {
     case .signal, .groupStop, .attached, .detached, .personality, .tracerMessage:
       break
     }
-    return notes
   }
 
   /// What `apply` does with a completed call the fold does not interpret (one whose name is not in
@@ -247,10 +262,18 @@ public final class Lifecycle {
       return
     }
     for id in finishedIDs {
-      guard let box = store.removeValue(forKey: id) else { continue }
+      guard var box = store.removeValue(forKey: id) else { continue }
       if latestRecordByTID[box.record.tid] == id { latestRecordByTID[box.record.tid] = nil }
       if unclaimed[box.record.tid]?.id == id { unclaimed[box.record.tid] = nil }
-      taskSink(box.record)
+      guard isKnownUniquelyReferenced(&box) else {
+        taskSink(box.record)
+        continue
+      }
+      // Nothing else holds the box (its task is gone): the record is moved out, not copied with a retain of
+      // each of its references.
+      var record = TaskRecord(id: 0, tid: 0, tgid: 0, kind: .initial)
+      swap(&record, &box.record)
+      taskSink(record)
     }
     finishedIDs.removeAll()
   }
@@ -383,7 +406,7 @@ public final class Lifecycle {
       if old.representativeID == task.recordID { old.representativeID = nil }
       if old.recordIDs.isEmpty {
         processStore[old.record.id] = nil
-        endedProvisional.removeAll { $0.0 === old }
+        if old.ended { endedProvisional.removeAll { $0.0 === old } }
       }
       task.process = group
       group.recordIDs.append(task.recordID)
@@ -410,7 +433,7 @@ public final class Lifecycle {
 
   private func liveTask(for tid: Int32, time: TraceTime?, tgid: Int32?) -> LiveTask {
     // Consecutive events usually come from the same task.
-    if let task = lastTask, task.box.record.tid == tid, task.box.record.end == nil { return task }
+    if lastTID == tid, let task = lastTask { return task }
     if let task = live[tid] {
       lastTask = task
       return task
@@ -467,7 +490,7 @@ public final class Lifecycle {
   // MARK: - Syscalls
 
   private func applySyscall(
-    _ call: SyscallEvent, family: Family, task: LiveTask, event: TraceEvent, notes: inout [LifecycleNote]
+    _ call: SyscallEvent, family: Family, task: LiveTask, event: TraceEvent, notes: inout NoteList
   ) {
     switch family {
     case .creation:
@@ -510,7 +533,7 @@ public final class Lifecycle {
   }
 
   private func applyCreation(
-    _ clone: CloneCall, call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout [LifecycleNote]
+    _ clone: CloneCall, call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout NoteList
   ) {
     guard let result = call.result else { return }
     if case .failure(let errno) = result {
@@ -519,7 +542,10 @@ public final class Lifecycle {
       return
     }
     guard let childTID = clone.newTID else { return }
-    let parent = task.box.record
+    // The creator's fields, not its whole record: a copy of that retains each of its references.
+    let creator = task.box
+    let (parentID, parentTID, parentTGID, parentComm) =
+      (creator.record.id, creator.record.tid, creator.record.tgid, creator.record.comm)
     let kind: TaskRecord.Kind =
       clone.flags.contains(.thread) ? .thread : clone.flags.contains(.vfork) ? .vfork : .process
     switch kind {
@@ -541,7 +567,8 @@ public final class Lifecycle {
       if provisional.representativeID == earlyID { provisional.representativeID = nil }
       if provisional.recordIDs.isEmpty {
         processStore[provisional.record.id] = nil
-        endedProvisional.removeAll { $0.0 === provisional }
+        // Only an ended group waits there (a scan of the queue for every adopted child was measurable).
+        if provisional.ended { endedProvisional.removeAll { $0.0 === provisional } }
       }
       notes.append(.adopted(record: earlyID))
     } else {
@@ -576,14 +603,14 @@ public final class Lifecycle {
     var stackNote: ThreadStack?
     update(child) { record in
       record.kind = kind
-      record.tgid = kind == .thread ? parent.tgid : childTID
-      record.parentID = parent.id
-      record.parentTID = parent.tid
+      record.tgid = kind == .thread ? parentTGID : childTID
+      record.parentID = parentID
+      record.parentTID = parentTID
       record.creation = clone
       record.creationTime = event.time
       record.creationLine = event.origin?.line
       record.creatorStack = call.stack
-      record.comm = parent.comm
+      record.comm = parentComm
       record.createdByRuntime = creatorRuntime
       if clone.flags.contains(.setTLS), let tls = clone.tls { record.registrations.threadPointer = tls }
       // rseq_fork: a child with its own copy of the memory keeps the creator's rseq area (the address is as valid
@@ -639,7 +666,7 @@ public final class Lifecycle {
     return stack
   }
 
-  private func applyMemory(_ memory: MemoryCall, task: LiveTask, notes: inout [LifecycleNote]) {
+  private func applyMemory(_ memory: MemoryCall, task: LiveTask, notes: inout NoteList) {
     let space = task.addressSpace
     switch memory {
     case .map(let address, let length, let protection, let flags, let fd):
@@ -676,7 +703,7 @@ public final class Lifecycle {
 
   /// A runtime making the low end of a thread's stack inaccessible after the thread started: its own guard
   /// zone (HotSpot gives its threads no glibc guard and protects yellow/red pages itself).
-  private func noteRuntimeGuard(at address: UInt64, length: UInt64, in space: AddressSpace, notes: inout [LifecycleNote]) {
+  private func noteRuntimeGuard(at address: UInt64, length: UInt64, in space: AddressSpace, notes: inout NoteList) {
     guard let layout = space.layout(containing: address), layout.base + layout.lowGuard == address,
       let owner = space.stackUsers[layout.mappingID]?.id, let box = store[owner], box.record.stack != nil
     else { return }
@@ -707,7 +734,7 @@ public final class Lifecycle {
   }
 
   private func applyRegistration(
-    _ registration: RegistrationCall, task: LiveTask, call: SyscallEvent, notes: inout [LifecycleNote]
+    _ registration: RegistrationCall, task: LiveTask, call: SyscallEvent, notes: inout NoteList
   ) {
     switch registration {
     case .rseq(let address, let length, let unregister, let signature):
@@ -745,7 +772,7 @@ public final class Lifecycle {
     notes.append(.registered(record: task.recordID))
   }
 
-  private func applyNaming(_ naming: NamingCall, task: LiveTask, notes: inout [LifecycleNote]) {
+  private func applyNaming(_ naming: NamingCall, task: LiveTask, notes: inout NoteList) {
     switch naming {
     case .setOwnName(let name):
       setName(task.recordID, name, source: .prctl, notes: &notes)
@@ -768,7 +795,7 @@ public final class Lifecycle {
     }
   }
 
-  private func setName(_ id: Int, _ name: String, source: TaskRecord.NameSource, notes: inout [LifecycleNote]) {
+  private func setName(_ id: Int, _ name: String, source: TaskRecord.NameSource, notes: inout NoteList) {
     guard let box = store[id] else { return }
     box.record.name = name
     box.record.nameSource = source
@@ -779,7 +806,7 @@ public final class Lifecycle {
     }
   }
 
-  private func applyFutex(_ futex: FutexCall, call: SyscallEvent, task: LiveTask, notes: inout [LifecycleNote]) {
+  private func applyFutex(_ futex: FutexCall, call: SyscallEvent, task: LiveTask, notes: inout NoteList) {
     guard futex.isWait, let target = task.addressSpace.childTIDWords[futex.address], target != task.recordID else {
       return
     }
@@ -797,7 +824,7 @@ public final class Lifecycle {
     notes.append(.joinWait(target: target, completed: completed))
   }
 
-  private func applyExec(_ call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout [LifecycleNote]) {
+  private func applyExec(_ call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout NoteList) {
     guard let exec = ExecCall(call) else { return }
     var record = TaskRecord.ExecRecord(
       path: exec.path, arguments: exec.arguments, succeeded: false, errno: nil, time: event.time)
@@ -825,6 +852,7 @@ public final class Lifecycle {
       if let program, let fingerprint = RuntimeFingerprint.fromProgram(program) {
         addEvidence(fingerprint, to: task.process)
       }
+      let comm = program.map(execComm)
       update(task) { recordValue in
         if let pending = recordValue.execs.last, !pending.succeeded, pending.errno == nil, pending.path == exec.path {
           recordValue.execs.removeLast()
@@ -835,12 +863,23 @@ public final class Lifecycle {
         let affinity = recordValue.registrations.affinity
         recordValue.registrations = Registrations()
         recordValue.registrations.affinity = affinity
-        if let program { recordValue.comm = NamingCall.commText(Array((RuntimeFingerprint.lastComponent(program) ?? "").utf8)) }
+        if let comm { recordValue.comm = comm }
       }
       notes.append(.execSucceeded(record: task.recordID))
     } else {
       update(task) { $0.execs.append(record) }
     }
+  }
+
+  /// The comm `execve` gives a task running `program`, for the last program exec'd: a trace that runs one
+  /// program many times asks for the same one again and again.
+  private var lastExecComm: (program: String, comm: String)?
+
+  private func execComm(_ program: String) -> String {
+    if let last = lastExecComm, last.program == program { return last.comm }
+    let comm = NamingCall.commText(Array((RuntimeFingerprint.lastComponent(program) ?? "").utf8))
+    lastExecComm = (program, comm)
+    return comm
   }
 
   // MARK: - Ends
@@ -857,7 +896,7 @@ public final class Lifecycle {
     return .unknown
   }
 
-  private func end(_ task: LiveTask, _ end: TaskRecord.End, notes: inout [LifecycleNote]) {
+  private func end(_ task: LiveTask, _ end: TaskRecord.End, notes: inout NoteList) {
     let tid = task.box.record.tid
     // mm_release() clears and wakes clear_child_tid only while other tasks still use the memory; the last one
     // leaving an address space has nobody to wake.
@@ -881,7 +920,7 @@ public final class Lifecycle {
   /// only when it returns, after the other threads' `+++ exited` lines. Threads of the group that exited with no
   /// call of their own since the causing task's previous event died of it.
   private func explainEarlierExits(
-    in process: ProcessState, since serial: Int, as cause: TaskRecord.ExitCause, notes: inout [LifecycleNote]
+    in process: ProcessState, since serial: Int, as cause: TaskRecord.ExitCause, notes: inout NoteList
   ) {
     var explained: [Int] = []
     for id in process.unexplainedExits where (store[id]?.record.endSerial ?? 0) > serial {
@@ -894,7 +933,7 @@ public final class Lifecycle {
     if !explained.isEmpty { notes.append(.earlierExitsExplained(records: explained, cause: cause)) }
   }
 
-  private func takeOver(leader: LiveTask, formerTID: Int32, notes: inout [LifecycleNote]) {
+  private func takeOver(leader: LiveTask, formerTID: Int32, notes: inout NoteList) {
     let leaderTID = leader.box.record.tid
     guard let thread = live[formerTID], formerTID != leaderTID else { return }
     explainEarlierExits(
@@ -993,4 +1032,52 @@ final class FileTable {
     copy.commFiles = commFiles
     return copy
   }
+}
+
+/// The notes of the event being applied, or nothing when the caller reads none (`applyWithoutNotes`).
+struct NoteList {
+  let collecting: Bool
+  var notes: [LifecycleNote] = []
+
+  init(collecting: Bool) { self.collecting = collecting }
+
+  @inline(__always) mutating func append(_ note: @autoclosure () -> LifecycleNote) {
+    if collecting { notes.append(note()) }
+  }
+}
+
+/// Ended provisional thread groups in the order they ended, with the event count then: a queue whose front is
+/// taken without moving the rest (an array's `removeFirst` moved every later element, once per ended process).
+struct EndedGroups: Sequence {
+  private var elements: [(ProcessState, Int)] = []
+  private var head = 0
+
+  var first: (ProcessState, Int)? { head < elements.count ? elements[head] : nil }
+
+  mutating func append(_ element: (ProcessState, Int)) { elements.append(element) }
+
+  mutating func removeFirst() {
+    head += 1
+    if head == elements.count {
+      elements.removeAll(keepingCapacity: true)
+      head = 0
+    } else if head >= 1024, head * 2 >= elements.count {
+      elements.removeFirst(head)
+      head = 0
+    }
+  }
+
+  mutating func removeAll() {
+    elements.removeAll()
+    head = 0
+  }
+
+  mutating func removeAll(where shouldBeRemoved: ((ProcessState, Int)) -> Bool) {
+    guard elements[head...].contains(where: shouldBeRemoved) else { return }
+    elements.removeFirst(head)
+    head = 0
+    elements.removeAll(where: shouldBeRemoved)
+  }
+
+  func makeIterator() -> ArraySlice<(ProcessState, Int)>.Iterator { elements[head...].makeIterator() }
 }

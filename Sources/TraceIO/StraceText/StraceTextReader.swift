@@ -139,7 +139,7 @@ public final class StraceTextReader: TraceReader {
         if case .fallBack = outcome { process(line) }
         return outcome
       }
-      if case .event(let event)? = outcome {
+      if case .event? = outcome, let event = ready.take() {
         sawEvent = true
         return event
       }
@@ -173,8 +173,9 @@ public final class StraceTextReader: TraceReader {
   }
 
   private enum FastOutcome {
-    /// The line made this one event.
-    case event(TraceEvent)
+    /// The line made one event, which is in `ready` (moved there and out, never copied: a copy of an event is
+    /// a retain and a release of its call).
+    case event
     /// The line was read and made no event (a call left unfinished).
     case consumed
     /// Not a common line: `process` reads it. Nothing was changed that `process` would not change the same way.
@@ -246,11 +247,17 @@ public final class StraceTextReader: TraceReader {
         StraceArgumentParser.truncate(&call.arguments, to: 0)
       }
       recycled = call
-      return .event(
-        TraceEvent(tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber)))
+      ready = TraceEvent(
+        tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber))
+      return .event
     case .unfinished:
       let time = resolveTime(prefix)
-      let text = info.parseArguments ? Array(line[argumentsStart..<tail.argumentsEnd]) : nil
+      var text: [UInt8]?
+      if info.parseArguments {
+        var kept = spareTexts.popLast() ?? []
+        kept.append(contentsOf: UnsafeBufferPointer(rebasing: line[argumentsStart..<tail.argumentsEnd]))
+        text = kept
+      }
       tasks[slot: slot].pending = PendingCall(info: info, arguments: text, entryTime: time, line: lineNumber)
       return .consumed
     case .detached, .pidChanged, .incomplete:
@@ -269,14 +276,17 @@ public final class StraceTextReader: TraceReader {
     guard nameEnd > nameStart, line.has(" resumed>", at: nameEnd) else { return .fallBack }
     let restStart = nameEnd + 9
     let slot = tasks.slot(inserting: tid) { TaskState() }
-    let architecture = tasks[slot: slot].pending?.info.architecture ?? tasks[slot: slot].architecture
+    // Moved out of the table, not copied (reading fields of it in place copied it whole, with a retain of its
+    // argument text), and put back when the line falls back.
+    var pending = tasks[slot: slot].pending.take()
+    let architecture = pending?.info.architecture ?? tasks[slot: slot].architecture
     let info = names.lookup(line, from: nameStart, to: nameEnd, architecture: architecture)
     let tail = StraceCallTail.parse(line, from: restStart, to: end, wantAnnotation: info.parseArguments, errnos: errnos)
-    guard tail.kind == .complete || tail.kind == .diedInCall else { return .fallBack }
-    // Another call than the one in flight: strace lost track; two events, for the general path.
-    if let openName = tasks[slot: slot].pending?.info.name, openName != info.name { return .fallBack }
-    // Moved out of the table, not copied: no reference counting on its argument text.
-    var pending = tasks[slot: slot].pending.take()
+    // (Another call than the one in flight: strace lost track; two events, for the general path.)
+    guard tail.kind == .complete || tail.kind == .diedInCall, pending == nil || pending?.info.name == info.name else {
+      tasks[slot: slot].pending = pending
+      return .fallBack
+    }
     let time = resolveTime(prefix)
     if info.uninterpreted, let sink = uninterpretedCallSink {
       sawEvent = true
@@ -286,14 +296,20 @@ public final class StraceTextReader: TraceReader {
     var call = recycledCall(
       info, tail, line, completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime)
     if info.parseArguments {
-      let entry = pending?.arguments.take()
+      var entry = pending?.arguments.take()
       overwriteJoinedArguments(entry, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
+      // Moved out of `entry`, so that emptying it keeps its buffer rather than allocating another.
+      if var spare = entry.take(), spare.capacity <= 4096, spareTexts.count < 64 {
+        spare.removeAll(keepingCapacity: true)
+        spareTexts.append(spare)
+      }
     } else {
       StraceArgumentParser.truncate(&call.arguments, to: 0)
     }
     recycled = call
     let origin = TraceEvent.Origin(file: fileIndex, line: pending?.line ?? input.lineNumber)
-    return .event(TraceEvent(tid: tid, time: time, body: .syscall(call), origin: origin))
+    ready = TraceEvent(tid: tid, time: time, body: .syscall(call), origin: origin)
+    return .event
   }
 
   // MARK: Lines
@@ -538,6 +554,10 @@ public final class StraceTextReader: TraceReader {
     // A call's whole argument text can be as long as a line: do not keep a huge buffer for the rest of the run.
     if joinBuffer.capacity > 1 << 16 { joinBuffer = [] }
   }
+
+  /// Emptied buffers of argument text kept at entry, for the next calls left unfinished: most of a thread-heavy
+  /// log's calls are split, and each kept its text in a new allocation.
+  @exclusivity(unchecked) private var spareTexts: [[UInt8]] = []
 
   /// Where the two halves of a split call's arguments are joined to be parsed.
   @exclusivity(unchecked) private var joinBuffer: [UInt8] = []

@@ -87,10 +87,10 @@ extension ThreadTrace {
         text: output, palette: Palette(enabled: format == .text && color.enabled(for: 1)), xlat: xlat.style,
         streamJSON: format == .json, textSummary: format == .text && !noSummary ? (!fullTree, stories) : nil,
         noSummary: format == .text && noSummary)
+      let lifecycle = story.lifecycle
       if !showEvents, let strace = reader as? StraceTextReader {
         // Calls the fold does not interpret are only counted: the reader hands it their task and time instead
         // of an event (the options above leave exactly those calls' arguments unparsed).
-        let lifecycle = story.lifecycle
         strace.uninterpretedCallSink = {
           lifecycle.applyUninterpretedCall(tid: $0, time: $1, startedBeforeTrace: $2)
         }
@@ -105,7 +105,12 @@ extension ThreadTrace {
       do {
         while let event = try reader.next() {
           eventCount += 1
-          story.take(event, show: showEvents, lifecycleOnly: lifecycleOnly)
+          if showEvents {
+            story.take(event, show: true, lifecycleOnly: lifecycleOnly)
+          } else {
+            // What `take` does when nothing is shown, without the notes only the shown events' explanations read.
+            lifecycle.applyWithoutNotes(event)
+          }
           if eventCount & 0x3FFF == 0 {
             report(reader.drainWarnings(), into: &warnings)
             progress?.update(consumed: reader.progress.consumed)
@@ -119,7 +124,7 @@ extension ThreadTrace {
       }
       report(reader.drainWarnings(), into: &warnings)
       progress?.finish()
-      story.lifecycle.finish()
+      lifecycle.finish()
 
       switch format {
       case .json:
