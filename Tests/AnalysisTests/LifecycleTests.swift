@@ -128,6 +128,29 @@ struct LifecycleTests {
     #expect(explained.task(tid: 301)?.kind == .vfork)
     #expect(explained.task(tid: 301)?.stack == ThreadStack(base: 0x7f30_0000_0000, size: 36864, guardSize: 0, source: .mapping))
     #expect(explained.task(tid: 302)?.kind == .vfork)
+    #expect(explained.task(tid: 301)?.createdByRuntime?.runtime == .glibc)
+    // Go's os/exec: the same flags, no stack of the child's own (it borrows the parent's).
+    let go = try Explained("""
+      500 clone(child_stack=NULL, flags=CLONE_VM|CLONE_VFORK|SIGCHLD) = 501
+      501 execve("/bin/true", ["true"], 0xc000012345 /* 3 vars */) = 0
+      """)
+    #expect(go.task(tid: 501)?.kind == .vfork)
+    #expect(go.task(tid: 501)?.createdByRuntime?.runtime == .go)
+  }
+
+  /// rseq_fork: a child made without CLONE_VM keeps its creator's rseq area; a CLONE_VM child (a thread, a vfork
+  /// child) starts with none, and no child keeps a robust list.
+  @Test func aForkedChildKeepsItsCreatorsRseqArea() throws {
+    let explained = try Explained("""
+      600 rseq(0x7f6000000fe0, 0x20, 0, 0x53053053) = 0
+      600 set_robust_list(0x7f60000009a0, 24) = 0
+      600 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f6000000a10) = 601
+      600 vfork()                           = 602
+      """)
+    let forked = try #require(explained.task(tid: 601))
+    #expect(forked.registrations.rseq?.address == 0x7f60_0000_0fe0)
+    #expect(forked.registrations.robustList == nil)
+    #expect(explained.task(tid: 602)?.registrations.rseq == nil)
   }
 
   @Test func cloneWithoutVMIsAProcess() throws {

@@ -38,6 +38,11 @@ public struct RuntimeFingerprint: Hashable, Sendable {
     case .clone where flags.subtracting(.setTLS) == goThread:
       return RuntimeFingerprint(
         .go, evidence: ["clone without CLONE_PARENT_SETTID/CLONE_CHILD_CLEARTID (Go's newosproc)"])
+    case .clone where flags == [.vm, .vfork] && call.exitSignal == 17 && (call.stack ?? 0) == 0:
+      // The child borrows the parent's stack, which only a runtime that controls what the child runs can allow:
+      // Go's syscall.forkExec (rawVforkSyscall). glibc's and musl's posix_spawn give it a stack of its own.
+      return RuntimeFingerprint(
+        .go, evidence: ["clone(CLONE_VM|CLONE_VFORK|SIGCHLD) on the parent's stack (Go's os/exec)"])
     case .clone where flags == [.vm, .vfork] && call.exitSignal == 17,
       .clone3 where flags == [.vm, .vfork] && call.exitSignal == 17:
       return RuntimeFingerprint(.glibc, evidence: ["clone(CLONE_VM|CLONE_VFORK|SIGCHLD) on its own stack (posix_spawn)"])

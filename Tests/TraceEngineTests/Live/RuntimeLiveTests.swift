@@ -252,10 +252,9 @@ struct RuntimeLiveTests {
 
     #expect(summary.runtimes(of: program)?.contains("go") == true, "\(summary.processes)")
     #expect(summary.tasks.filter { !$0.ended }.isEmpty, "tasks without an end: \(summary.tasks.filter { !$0.ended })")
-    withKnownIssue("Go's os/exec vfork (clone(CLONE_VM|CLONE_VFORK|SIGCHLD), child_stack=NULL) is fingerprinted as glibc's posix_spawn") {
-      #expect(summary.runtimes(of: program) == ["go"], "\(summary.processes)")
-      #expect(child.runtime != "glibc", "\(child)")
-    }
+    // Go's os/exec vfork (clone(CLONE_VM|CLONE_VFORK|SIGCHLD), child_stack=NULL) is Go's, not glibc's posix_spawn.
+    #expect(summary.runtimes(of: program) == ["go"], "\(summary.processes)")
+    #expect(child.runtime == "go", "\(child)")
   }
 
   @Test(.enabled(if: Live.go != nil, "go is not installed"), .enabled(if: strace != nil, "strace is not installed"))
