@@ -138,6 +138,24 @@ struct LifecycleTests {
     #expect(go.task(tid: 501)?.createdByRuntime?.runtime == .go)
   }
 
+  /// `strace -qq` prints no `+++ exited` lines: the calls that never return still end their tasks, and an
+  /// exit_group the rest of its group; a task whose last call was another stays alive.
+  @Test func exitCallsEndTasksWithoutExitLines() throws {
+    let explained = try Explained("""
+      100 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f0000800990, parent_tid=0x7f0000800990, exit_signal=0, stack=0x7f0000000000, stack_size=0x7fff80, tls=0x7f00008006c0} => {parent_tid=[101]}, 88) = 101
+      100 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f0000900990, parent_tid=0x7f0000900990, exit_signal=0, stack=0x7f0000100000, stack_size=0x7fff80, tls=0x7f00009006c0} => {parent_tid=[102]}, 88) = 102
+      101 exit(3)                           = ?
+      102 read(0, "", 1)                   = 0
+      100 exit_group(7)                     = ?
+      200 read(0, "", 1)                   = 0
+      """)
+    #expect(explained.task(tid: 101)?.end == .exited(code: 3, cause: .exit))
+    #expect(explained.task(tid: 102)?.end == .exited(code: 7, cause: .groupExit(by: 100)))
+    #expect(explained.task(tid: 100)?.end == .exited(code: 7, cause: .exitGroup))
+    #expect(explained.task(tid: 100)?.endedThreadGroup == true)
+    #expect(explained.task(tid: 200)?.end == nil)
+  }
+
   /// rseq_fork: a child made without CLONE_VM keeps its creator's rseq area; a CLONE_VM child (a thread, a vfork
   /// child) starts with none, and no child keeps a robust list.
   @Test func aForkedChildKeepsItsCreatorsRseqArea() throws {

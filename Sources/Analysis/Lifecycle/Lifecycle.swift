@@ -236,9 +236,10 @@ public final class Lifecycle {
     task.lastSyscall = nil
   }
 
-  /// Ends the input: tasks still alive stay alive (the trace ended first).
+  /// Ends the input: tasks still alive stay alive (the trace ended first), unless their calls ended them.
   public func finish() {
     settleStartup()
+    endTasksTheirCallsEnded()
     // Tasks no clone ever claimed were there before the trace began (attach), or their creator's clone was
     // not in the trace: they are processes or threads of their own as first filed.
     let unclaimedIDs = Set(unclaimed.values.map(\.id))
@@ -253,6 +254,34 @@ public final class Lifecycle {
     for id in store.keys.sorted() { finishedIDs.append(id) }
     handOverFinished()
     for id in processStore.keys.sorted() { handOverProcess(id) }
+  }
+
+  /// A log without `+++ exited` lines (`strace -qq`, or cut off before them): `exit` and `exit_group` never
+  /// return, so a task whose last call was one of them ended with it, and so did every other task of a group one
+  /// of whose tasks called `exit_group`. They end in the order the kernel would report them:
+  /// the threads that called `exit`, then those `exit_group` took, then its caller.
+  private func endTasksTheirCallsEnded() {
+    var ends: [(order: Int, serial: Int, task: LiveTask, end: TaskRecord.End)] = []
+    for task in live.all where task.box.record.end == nil {
+      switch task.lastSyscall {
+      case .exit?:
+        if let code = task.exitCode { ends.append((0, task.lastEventSerial, task, .exited(code: code, cause: .exit))) }
+      case .exitGroup?:
+        if let code = task.exitCode {
+          ends.append((2, task.lastEventSerial, task, .exited(code: code, cause: .exitGroup)))
+        }
+      default:
+        // Nothing of a group outlives its exit_group, not even a thread whose blocked call strace showed
+        // resuming after it (`<... futex resumed>) = ?`).
+        guard let by = task.process.exitGroupBy, by != task.box.record.tid, let code = task.process.exitGroupCode
+        else { continue }
+        ends.append((1, task.lastEventSerial, task, .exited(code: code, cause: .groupExit(by: by))))
+      }
+    }
+    var ignored = NoteList(collecting: false)
+    for item in ends.sorted(by: { ($0.order, $0.serial) < ($1.order, $1.serial) }) {
+      end(item.task, item.end, notes: &ignored)
+    }
   }
 
   /// Hands finished records to the sink and forgets them.
@@ -514,11 +543,13 @@ public final class Lifecycle {
     case .exec:
       applyExec(call, task: task, event: event, notes: &notes)
     case .exit:
-      break
+      task.exitCode = ExitCall(call)?.code
     case .exitGroup:
-      if ExitCall(call) != nil {
+      if let exit = ExitCall(call) {
         let tid = task.box.record.tid
+        task.exitCode = exit.code
         task.process.exitGroupBy = tid
+        task.process.exitGroupCode = exit.code
         explainEarlierExits(in: task.process, since: task.lastEventSerial, as: .groupExit(by: tid), notes: &notes)
       }
     case .wait:
@@ -975,6 +1006,8 @@ final class LiveTask {
   }
   @exclusivity(unchecked) var files: FileTable
   @exclusivity(unchecked) var lastSyscall: Lifecycle.Family?
+  /// The status its last `exit`/`exit_group` call passed.
+  @exclusivity(unchecked) var exitCode: Int32?
   @exclusivity(unchecked) var lastEventSerial = 0
 
   init(box: TaskBox, process: ProcessState, addressSpace: AddressSpace, files: FileTable) {
@@ -1014,6 +1047,8 @@ final class ProcessState {
   var members: Set<Int32> = []
   /// A thread of the group called `exit_group`: the others' exits follow from it.
   var exitGroupBy: Int32?
+  /// The status that `exit_group` passed: every thread of the group exits with it.
+  var exitGroupCode: Int32?
   /// A thread of the group is in `execve`: if it succeeds, the others are killed.
   var execBy: Int32?
   var sawGuardedAltStack: Set<Int> = []

@@ -12,6 +12,9 @@ struct LiveTaskTable {
 
   @inline(__always) private static func slot(_ tid: Int32) -> Int { Int(truncatingIfNeeded: tid) & 63 }
 
+  /// Every live task, in no particular order.
+  var all: Dictionary<Int32, LiveTask>.Values { tasks.values }
+
   subscript(tid: Int32) -> LiveTask? {
     mutating get {
       let slot = Self.slot(tid)

@@ -167,19 +167,16 @@ struct RuntimeLiveTests {
   }
 
   /// `strace -qq` leaves out the `+++ exited with N +++` lines, but the log still shows each `exit(N) = ?` and
-  /// `exit_group(N) = ?`: calls that never return. explain ends no task on them, and reports every task of such
-  /// a log as still running at its end (`exit: null`).
+  /// `exit_group(N) = ?`: calls that never return, which end their tasks (and exit_group its whole group).
   static func expectEndsInQuietLog(
     _ theirs: RuntimeSummary, like ours: RuntimeSummary, sourceLocation: SourceLocation = #_sourceLocation
   ) {
-    withKnownIssue("explain of an strace -qq log takes no exit(N) = ? or exit_group(N) = ? as a task's end") {
-      #expect(theirs.tasks.filter { !$0.ended }.isEmpty, sourceLocation: sourceLocation)
-      // The same kinds of end (a set: Go's thread count is the runtime's choice).
-      #expect(
-        Set(theirs.tasks.map { "\($0.kind) \($0.exitCause ?? "-") \($0.exitCode ?? -1)" })
-          == Set(ours.tasks.map { "\($0.kind) \($0.exitCause ?? "-") \($0.exitCode ?? -1)" }),
-        sourceLocation: sourceLocation)
-    }
+    #expect(theirs.tasks.filter { !$0.ended }.isEmpty, sourceLocation: sourceLocation)
+    // The same kinds of end (a set: Go's thread count is the runtime's choice).
+    #expect(
+      Set(theirs.tasks.map { "\($0.kind) \($0.exitCause ?? "-") \($0.exitCode ?? -1)" })
+        == Set(ours.tasks.map { "\($0.kind) \($0.exitCause ?? "-") \($0.exitCode ?? -1)" }),
+      sourceLocation: sourceLocation)
   }
 
   // MARK: Go
