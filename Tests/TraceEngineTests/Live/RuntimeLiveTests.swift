@@ -257,21 +257,7 @@ struct RuntimeLiveTests {
   @Test(.enabled(if: Live.go != nil, "go is not installed"), .enabled(if: strace != nil, "strace is not installed"))
   func goAgreesWithStrace() throws {
     let program = try Live.goProgram(Self.goLifecycle)
-    let run = try Live.trace([program])
-    defer { Live.expectClean(run) }
-    let ours = try Live.runtimeSummary(of: run.traceFile)
-    let (straced, theirs) = try Self.straced(program)
-    #expect(run.status == 0 && straced.status == 0)
-    // The runtime decides how many threads it makes, not the program: the same processes, execs and vforks, at
-    // least the program's three threads in both, and the same kinds of task.
-    for key in ["processes", "vforks", "execs"] {
-      #expect(ours.count(key) == theirs.count(key), "\(key)")
-    }
-    #expect(ours.count("threads") >= 3 && theirs.count("threads") >= 3)
-    _ = Self.expectNoLateInitials(ours)
-    _ = Self.expectNoLateInitials(theirs)
-    #expect(Set(ours.tasksButLateInitials.map { $0.shape(altstack: false) }) == Set(theirs.tasksButLateInitials.map { $0.shape(altstack: false) }))
-    Self.expectGoAltstacks(ours, theirs)
+    let (ours, theirs) = try Self.goRunsAgree(program, threadsAtLeast: 3)
     // Exactly one thread names itself, and one gives its sigaltstack back before its exit.
     #expect(ours.tasks.compactMap(\.name) == ["go-reader"] && theirs.tasks.compactMap(\.name) == ["go-reader"])
     for summary in [ours, theirs] {
@@ -279,6 +265,31 @@ struct RuntimeLiveTests {
     }
     #expect(ours.processes.map(\.runtimes) == theirs.processes.map(\.runtimes))
     Self.expectEndsInQuietLog(theirs, like: ours)
+  }
+
+  /// A Go program under threadtrace and under strace. The runtime decides how many threads it makes, not the
+  /// program: the same processes, execs and vforks, at least `threadsAtLeast` threads in both, and the same kinds
+  /// of task with the same sigaltstacks.
+  static func goRunsAgree(
+    _ program: String, threadsAtLeast: Int, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> (ours: RuntimeSummary, theirs: RuntimeSummary) {
+    let run = try Live.trace([program])
+    defer { Live.expectClean(run, sourceLocation: sourceLocation) }
+    let ours = try Live.runtimeSummary(of: run.traceFile)
+    let (straceRun, theirs) = try Self.straced(program)
+    #expect(run.status == 0 && straceRun.status == 0, sourceLocation: sourceLocation)
+    for key in ["processes", "vforks", "execs"] {
+      #expect(ours.count(key) == theirs.count(key), "\(key)", sourceLocation: sourceLocation)
+    }
+    #expect(
+      ours.count("threads") >= threadsAtLeast && theirs.count("threads") >= threadsAtLeast, sourceLocation: sourceLocation)
+    _ = Self.expectNoLateInitials(ours)
+    _ = Self.expectNoLateInitials(theirs)
+    #expect(
+      Set(ours.tasksButLateInitials.map { $0.shape(altstack: false) })
+        == Set(theirs.tasksButLateInitials.map { $0.shape(altstack: false) }), sourceLocation: sourceLocation)
+    Self.expectGoAltstacks(ours, theirs)
+    return (ours, theirs)
   }
 
   // MARK: The other Go and Rust programs
@@ -314,19 +325,7 @@ struct RuntimeLiveTests {
     arguments: ["programs/go/main.go", "jobs/src/job.go"])
   func otherGoProgramsAgreeWithStrace(_ source: String) throws {
     let program = try Live.goProgram(source)
-    let run = try Live.trace([program])
-    defer { Live.expectClean(run) }
-    let ours = try Live.runtimeSummary(of: run.traceFile)
-    let (straced, theirs) = try Self.straced(program)
-    #expect(run.status == 0 && straced.status == 0)
-    for key in ["processes", "vforks", "execs"] {
-      #expect(ours.count(key) == theirs.count(key), "\(key)")
-    }
-    #expect(ours.count("threads") >= 1 && theirs.count("threads") >= 1)
-    _ = Self.expectNoLateInitials(ours)
-    _ = Self.expectNoLateInitials(theirs)
-    #expect(Set(ours.tasksButLateInitials.map { $0.shape(altstack: false) }) == Set(theirs.tasksButLateInitials.map { $0.shape(altstack: false) }))
-    Self.expectGoAltstacks(ours, theirs)
+    let (ours, theirs) = try Self.goRunsAgree(program, threadsAtLeast: 1)
     #expect(ours.tasks.compactMap(\.name).isEmpty && theirs.tasks.compactMap(\.name).isEmpty)
     #expect(ours.threadTasks.allSatisfy { $0.runtime == "go" && $0.stackSource == "unmapped" && !$0.robustList })
     #expect(ours.runtimes(of: program) == ["go"] && theirs.runtimes(of: program) == ["go"])
