@@ -111,6 +111,8 @@ public final class Tracer {
   private var attachEvents: [TraceEvent] = []
   /// The registrations read from the kernel rather than stopped at.
   private let registrationReads: RegistrationReads
+  /// Tasks that ended before any creator claimed them (tid: thread group): `orphanedThread` may still match one.
+  private var endedUnclaimed: [Int32: (tgid: Int32, firstSeenAtStop: Int)] = [:]
 
   public init(command: [String], options: TraceOptions = TraceOptions()) {
     precondition(!command.isEmpty, "Tracer needs a command")
@@ -325,6 +327,9 @@ public final class Tracer {
       thread.pending?.createdTID = newTID
       if let early = threads[newTID] {
         early.tgid = tgid  // its first stop came before this event (rule 4): claim it
+        early.awaitingCreator = false
+      } else if endedUnclaimed.removeValue(forKey: newTID) != nil {
+        // Its whole life came before this event: there is nothing left of it to follow.
       } else {
         threads[newTID] = ThreadState(tid: newTID, tgid: tgid)
       }
@@ -364,6 +369,8 @@ public final class Tracer {
   private func firstSight(_ tid: Int32) -> ThreadState {
     let tgid = ProcFiles.statusField("Tgid", of: tid).map { Int32(truncatingIfNeeded: $0) } ?? tid
     let thread = ThreadState(tid: tid, tgid: tgid)
+    thread.awaitingCreator = true
+    thread.firstSeenAtStop = outcome.stops
     threads[tid] = thread
     return thread
   }
@@ -379,6 +386,7 @@ public final class Tracer {
 
   private func ended(_ thread: ThreadState, _ end: TraceOutcome.End) {
     threads[thread.tid] = nil
+    if thread.awaitingCreator { endedUnclaimed[thread.tid] = (thread.tgid, thread.firstSeenAtStop) }
     guard thread.tid == pid, outcome.end == nil else { return }
     outcome.end = end
     // Hard-cases T24: the command is done but left processes behind (`cmd &`, a daemon). Following them until
@@ -460,7 +468,7 @@ public final class Tracer {
       emit(event, thread: thread, time: time, sink: sink)
       return
     }
-    thread.pending = PendingCall(event: event, args: args, entryTime: time)
+    thread.pending = PendingCall(event: event, args: args, entryTime: time, entryStop: outcome.stops)
   }
 
   /// Fast mode: a creation or exec whose event stop already gave its result. The call is reported complete
@@ -538,6 +546,13 @@ public final class Tracer {
     guard let pending = thread.pending else { return }
     thread.pending = nil
     var event = pending.event
+    if let child = orphanedThread(of: thread, pending) {
+      // The clone did create it: report the call complete, with the child's tid, as its event would have.
+      event.result = .success(Int64(child))
+      if pending.entryTime != time { event.entryTime = pending.entryTime }
+      emit(event, thread: thread, time: time, sink: sink)
+      return
+    }
     event.completeness = .entryOnly
     emit(event, thread: thread, time: pending.entryTime, sink: sink)
   }
@@ -546,6 +561,24 @@ public final class Tracer {
     // The launched child's own set-up between fork and exec is ours, not the command's.
     if thread.beforeFirstExec { return }
     sink(TraceEvent(tid: thread.tid, tgid: thread.tgid, time: time, body: .syscall(call)))
+  }
+
+  /// The thread a creator's `clone` made when the creator died before its clone event: another thread's
+  /// `exit_group` came between the creation and PTRACE_EVENT_CLONE (no event stop is reported once a fatal signal
+  /// is pending), while the new thread, whose first stop came first, ran on. It is the one thread of the
+  /// creator's group first seen without a creator (alive, or already ended), if there is exactly one.
+  private func orphanedThread(of creator: ThreadState, _ pending: PendingCall) -> Int32? {
+    guard pending.createdTID == nil, let clone = CloneCall(pending.event), clone.createsThread else { return nil }
+    // Seen after the clone was entered, in the creator's group.
+    var candidates = threads.values.filter {
+      $0.awaitingCreator && $0.tgid == creator.tgid && $0.firstSeenAtStop > pending.entryStop
+    }.map(\.tid)
+    candidates += endedUnclaimed.filter { $0.value.tgid == creator.tgid && $0.value.firstSeenAtStop > pending.entryStop }
+      .map(\.key)
+    guard candidates.count == 1, let child = candidates.first else { return nil }
+    threads[child]?.awaitingCreator = false
+    endedUnclaimed[child] = nil
+    return child
   }
 
   /// PTRACE_EVENT_EXEC. When a non-leader execs, the kernel has already torn down the other threads (they
@@ -673,6 +706,10 @@ final class ThreadState {
   var architecture = Architecture.x86_64
   /// Attached to while running: its registrations are read at its first stop.
   var registrationsBeforeAttach = false
+  /// First seen at its own first stop, before its creator's clone event claimed it.
+  var awaitingCreator = false
+  /// The stop count when it was first seen.
+  var firstSeenAtStop = 0
 
   init(tid: Int32, tgid: Int32) {
     self.tid = tid
@@ -684,6 +721,8 @@ struct PendingCall {
   var event: SyscallEvent
   var args: [UInt64]
   var entryTime: TraceTime
+  /// The stop count at its entry.
+  var entryStop = 0
   /// The task this call created (PTRACE_EVENT_FORK/VFORK/CLONE's message), in the tracer's PID namespace.
   var createdTID: Int32?
 }
