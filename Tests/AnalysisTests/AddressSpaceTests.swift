@@ -45,4 +45,24 @@ struct AddressSpaceTests {
     #expect(space.regionIndex(containing: base + 20 * page) == nil)
     #expect(space.layout(containing: base + 30 * page)?.base == base + 21 * page)
   }
+
+  /// An unmap reported at its return spares a mapping another task made after the unmapping task's previous
+  /// event (the range was already free when it was made), and removes everything else in its range.
+  @Test func anUnmapReturningLateSparesLaterMappingsOfOtherTasks() throws {
+    let space = AddressSpace()
+    let base: UInt64 = 0x7f00_0000_0000
+    space.map(
+      start: base, length: 4 * page, protection: [.read, .write], stackHint: false, origin: .init(serial: 1, task: 10))
+    let made = space.map(
+      start: base + 8 * page, length: 4 * page, protection: [.read, .write], stackHint: true,
+      origin: .init(serial: 5, task: 20))
+    // Task 10's unmap, its previous event at serial 3: task 20's mapping (serial 5) stays, its own goes.
+    space.unmap(start: base, length: 16 * page, sparing: (since: 3, task: 10))
+    #expect(space.layout(containing: base) == nil)
+    #expect(space.layout(containing: base + 8 * page)?.mappingID == made)
+    #expect(space.layout(containing: base + 8 * page)?.end == base + 12 * page)
+    // By a task whose previous event came after the mapping: removed.
+    space.unmap(start: base, length: 16 * page, sparing: (since: 6, task: 10))
+    #expect(space.layout(containing: base + 8 * page) == nil)
+  }
 }

@@ -138,6 +138,22 @@ struct LifecycleTests {
     #expect(go.task(tid: 501)?.createdByRuntime?.runtime == .go)
   }
 
+  /// One thread's munmap in flight while another's mmap gets the range back: strace prints the munmap's return
+  /// after the mmap, and the new mapping (here a sigaltstack with its guard page) must survive it.
+  @Test func anUnmapReturningLateSparesTheMappingMadeMeanwhile() throws {
+    let explained = try Explained("""
+      1 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f0000800990, parent_tid=0x7f0000800990, exit_signal=0, stack=0x7f0000000000, stack_size=0x7fff80, tls=0x7f00008006c0} => {parent_tid=[2]}, 88) = 2
+      1 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f0000a00000
+      1 munmap(0x7f0000a00000, 12288 <unfinished ...>
+      2 mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f0000a00000
+      1 <... munmap resumed>)             = 0
+      2 mprotect(0x7f0000a00000, 4096, PROT_NONE) = 0
+      2 sigaltstack({ss_sp=0x7f0000a01000, ss_flags=0, ss_size=8192}, NULL) = 0
+      """)
+    let altstack = try #require(explained.task(tid: 2)?.registrations.signalStack)
+    #expect(altstack.guardSize == 4096 && altstack.size == 8192)
+  }
+
   /// `strace -qq` prints no `+++ exited` lines: the calls that never return still end their tasks, and an
   /// exit_group the rest of its group; a task whose last call was another stays alive.
   @Test func exitCallsEndTasksWithoutExitLines() throws {

@@ -21,6 +21,14 @@ final class AddressSpace {
   @exclusivity(unchecked) var stackUsers: [Int: (id: Int, tid: Int32)] = [:]
   /// Live tasks using this address space (the kernel's `mm_users`).
   @exclusivity(unchecked) var users = 0
+  /// Mapping id → when (the fold's event serial) and by which task (record id) it was mapped, for `unmap`'s
+  /// `sparing`.
+  @exclusivity(unchecked) private var origins: [Int: MappingOrigin] = [:]
+
+  struct MappingOrigin: Hashable {
+    var serial: Int
+    var task: Int
+  }
 
   struct Region: Hashable {
     var start: UInt64
@@ -52,11 +60,15 @@ final class AddressSpace {
     copy.nextMappingID = nextMappingID
     copy.childTIDWords = childTIDWords
     copy.stackUsers = stackUsers
+    copy.origins = origins
     return copy
   }
 
   @discardableResult
-  func map(start: UInt64, length: UInt64, protection: MemoryProtection, stackHint: Bool, fixed: Bool = false) -> Int {
+  func map(
+    start: UInt64, length: UInt64, protection: MemoryProtection, stackHint: Bool, fixed: Bool = false,
+    origin: MappingOrigin? = nil
+  ) -> Int {
     let end = start &+ pageAlign(length)
     guard end > start else { return 0 }
     // A MAP_FIXED mapping inside one existing mapping replaces its pages in place (how HotSpot lays out the
@@ -68,6 +80,7 @@ final class AddressSpace {
     remove(start, end)  // MAP_FIXED replaces whatever was there
     let id = nextMappingID
     nextMappingID += 1
+    if let origin { origins[id] = origin }
     let index = insertionIndex(start)
     regions.insert(
       Region(start: start, end: end, protection: protection, mappingID: id, stackHint: stackHint), at: index)
@@ -116,12 +129,31 @@ final class AddressSpace {
     if low <= high { regions.removeSubrange(low...high) }
   }
 
-  func unmap(start: UInt64, length: UInt64) {
+  /// Removes `[start, start + length)`, except mappings `sparing` says came after the unmap took effect.
+  ///
+  /// A log prints a call when it returns. When one thread's `munmap` is in flight while another's `mmap` gets the
+  /// freed range back, strace shows the `mmap` first and the `munmap`'s return after it; applied in that order,
+  /// the unmap would remove the new mapping. A mapping another task made after the unmapping task's previous
+  /// event (`sparing.since`) can only overlap the range because the unmap had already freed it, so it stays.
+  func unmap(start: UInt64, length: UInt64, sparing: (since: Int, task: Int)? = nil) {
     let end = start &+ pageAlign(length)
     guard end > start else { return }
     let removed = Set(regions.filter { $0.start < end && $0.end > start }.map(\.mappingID))
-    remove(start, end)
-    for id in removed where !regions.contains(where: { $0.mappingID == id }) { stackUsers[id] = nil }
+    let spared = sparing.map { sparing in
+      removed.filter { id in origins[id].map { $0.serial > sparing.since && $0.task != sparing.task } ?? false }
+    } ?? []
+    if spared.isEmpty {
+      remove(start, end)
+    } else {
+      let kept = regions.filter { spared.contains($0.mappingID) }
+      regions.removeAll { spared.contains($0.mappingID) }
+      remove(start, end)
+      for region in kept { regions.insert(region, at: insertionIndex(region.start)) }
+    }
+    for id in removed.subtracting(spared) where !regions.contains(where: { $0.mappingID == id }) {
+      stackUsers[id] = nil
+      origins[id] = nil
+    }
   }
 
   /// The layout of the mapping containing `address`.

@@ -525,7 +525,9 @@ public final class Lifecycle {
     case .creation:
       if let clone = CloneCall(call) { applyCreation(clone, call: call, task: task, event: event, notes: &notes) }
     case .memory:
-      if let memory = MemoryCall(call) { applyMemory(memory, task: task, notes: &notes) }
+      if let memory = MemoryCall(call) {
+        applyMemory(memory, task: task, returned: call.completeness != .resultUnread, notes: &notes)
+      }
     case .registration:
       if call.tookEffect, let registration = RegistrationCall(call) {
         applyRegistration(registration, task: task, call: call, notes: &notes)
@@ -697,7 +699,8 @@ public final class Lifecycle {
     return stack
   }
 
-  private func applyMemory(_ memory: MemoryCall, task: LiveTask, notes: inout NoteList) {
+  /// `returned`: the call is reported at its return, not at its entry (the fast path's `result_unread`).
+  private func applyMemory(_ memory: MemoryCall, task: LiveTask, returned: Bool, notes: inout NoteList) {
     let space = task.addressSpace
     switch memory {
     case .map(let address, let length, let protection, let flags, let fd):
@@ -705,7 +708,7 @@ public final class Lifecycle {
       if protection == .none, flags.contains(.fixed) { noteRuntimeGuard(at: address, length: length, in: space, notes: &notes) }
       space.map(
         start: address, length: length, protection: protection, stackHint: flags.contains(.stack),
-        fixed: flags.contains(.fixed))
+        fixed: flags.contains(.fixed), origin: .init(serial: eventSerial, task: task.recordID))
       if flags.contains(.stack) {
         notes.append(.stackReserved(base: address, length: length, accessible: protection != .none))
       }
@@ -722,7 +725,9 @@ public final class Lifecycle {
       if let layout = space.layout(containing: address), let owner = space.stackUsers[layout.mappingID] {
         notes.append(.stackReleased(owner: owner.id, ownerTID: tid(ofStackUser: owner), unmapped: true))
       }
-      space.unmap(start: address, length: length)
+      // Reported at its return (strace, --all-syscalls): mappings made while it was in flight are spared.
+      // The fast path reports it at its entry, before it takes effect.
+      space.unmap(start: address, length: length, sparing: returned ? (task.lastEventSerial, task.recordID) : nil)
     case .advise(let address, _, let advice):
       if advice == Advice.dontNeed || advice == Advice.free, let layout = space.layout(containing: address),
         let owner = space.stackUsers[layout.mappingID]
