@@ -158,14 +158,11 @@ struct RuntimeLiveTests {
 
   /// The same tasks one for one, `shape` for `shape`. Stacks and sigaltstack guards are matched to the mmap and
   /// munmap calls that made them. The live trace sees a munmap at its entry; in an strace log one thread's munmap
-  /// may complete after another thread's mmap got (part of) the same range back, and explain then applies the
-  /// munmap to the new mapping: a thread stack found only from clone3's arguments, or a sigaltstack without its
-  /// guard (about 1 run in 20 of jobs/src/job.rs, 1 in 30 of programs/rust/lifecycle.rs).
+  /// may complete after another thread's mmap got (part of) the same range back (about 1 run in 20 of
+  /// jobs/src/job.rs), and explain must not apply it to the new mapping.
   static func expectSameTasks(_ ours: RuntimeSummary, _ theirs: RuntimeSummary, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(ours.shapes(mappings: false) == theirs.shapes(mappings: false), sourceLocation: sourceLocation)
-    withKnownIssue("explain applies an munmap completed late in an strace log to a mapping made after it", isIntermittent: true) {
-      #expect(ours.shapes() == theirs.shapes(), sourceLocation: sourceLocation)
-    }
+    #expect(ours.shapes() == theirs.shapes(), sourceLocation: sourceLocation)
   }
 
   /// `strace -qq` leaves out the `+++ exited with N +++` lines, but the log still shows each `exit(N) = ?` and
