@@ -151,6 +151,8 @@ void cpt_unwind_start_at(uint64_t ip, uint64_t sp) {
   session.override_sp = sp;
 }
 
+uint64_t cpt_unwind_r12(void) { return session.have_regs ? session.regs.r12 : 0; }
+
 void cpt_unwind_end(void) {
   session.handle = NULL;
   session.override = 0;

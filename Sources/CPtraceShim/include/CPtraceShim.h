@@ -180,6 +180,9 @@ void *_Nonnull cpt_unwind_accessors(void);
 int cpt_unwind_begin(void *_Nonnull handle, pid_t tid);
 /// From now on in this session, reads of IP and SP give `ip` and `sp` instead of the task's registers.
 void cpt_unwind_start_at(uint64_t ip, uint64_t sp);
+/// R12 as the session's PTRACE_GETREGS read it (0 outside a session): where Go's `syscall.rawVforkSyscall` keeps
+/// its return address while in the syscall.
+uint64_t cpt_unwind_r12(void);
 /// Ends the session: forgets the registers and memory read.
 void cpt_unwind_end(void);
 

@@ -56,27 +56,26 @@ final class Unwinder {
       return result
     }
     result.pcs.append(ip)
-    if !hasUnwindInfo(&cursor, ip: ip, tgid: tgid) {
-      // A leaf without unwind info, at a syscall: a stub that pushed nothing (glibc's __clone3 and __clone end
-      // their CFI just before the `syscall`), so its caller's IP is at [rsp] and the caller's SP just above it.
-      // Checked to follow a call instruction: other code without unwind info may have pushed something, and a
-      // stack made from a data word would name functions that never ran.
-      var returnAddress: UInt64 = 0
-      var before = [UInt8](repeating: 0, count: 7)
-      guard depth > 1, cpt_read_memory(tid, sp, &returnAddress, 8) == 8, returnAddress > 7,
-        cpt_read_memory(tid, returnAddress - 7, &before, 7) == 7, Self.followsCall(before)
-      else { return result }
-      cpt_unwind_start_at(returnAddress, sp + 8)
+    var stepped = false
+    if hasUnwindInfo(&cursor, ip: ip, tgid: tgid) {
+      status = cunw_step(&cursor)
+      stepped = status > 0
+    }
+    if !stepped {
+      // A leaf at a syscall that its unwind info does not describe. glibc's __clone3 and __clone end their CFI
+      // just before the `syscall` and push nothing: the caller's IP is at [rsp], its SP just above. Go's
+      // syscall.rawVforkSyscall pops its return address into R12 for the vfork (the child must not write the
+      // shared stack): the caller's IP is R12 and its SP is rsp. Either is taken only if it follows a call
+      // instruction: a stack made from a data word would name functions that never ran.
+      guard depth > 1, let caller = callerOfLeaf(tid: tid, sp: sp) else {
+        result.error = status < 0 ? status : nil
+        return result
+      }
+      cpt_unwind_start_at(caller.ip, caller.sp)
       result.firstSynthesized = true
       status = cunw_init_remote(&cursor, space, handle)
       guard status >= 0 else {
         result.error = status
-        return result
-      }
-    } else {
-      status = cunw_step(&cursor)
-      guard status > 0 else {
-        result.error = status < 0 ? status : nil
         return result
       }
     }
@@ -90,6 +89,19 @@ final class Unwinder {
       }
     }
     return result
+  }
+
+  /// The caller of a leaf stopped at a syscall, when its frame can be read without unwind info.
+  private func callerOfLeaf(tid: Int32, sp: UInt64) -> (ip: UInt64, sp: UInt64)? {
+    func isReturnAddress(_ address: UInt64) -> Bool {
+      var before = [UInt8](repeating: 0, count: 7)
+      return address > 7 && cpt_read_memory(tid, address - 7, &before, 7) == 7 && Self.followsCall(before)
+    }
+    var top: UInt64 = 0
+    if cpt_read_memory(tid, sp, &top, 8) == 8, isReturnAddress(top) { return (top, sp + 8) }
+    let r12 = cpt_unwind_r12()
+    if isReturnAddress(r12) { return (r12, sp) }
+    return nil
   }
 
   /// Whether the 7 bytes before a return address end with an x86-64 call: `e8 rel32`, or `ff /2` (an indirect
