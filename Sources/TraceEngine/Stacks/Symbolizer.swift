@@ -88,6 +88,8 @@ final class Symbolizer {
     guard address > 0, let found = symbols.function(containing: address - 1) else {
       return Resolved(function: nil, functionStart: 0, moduleOffset: address)
     }
-    return Resolved(function: found.name, functionStart: found.start, moduleOffset: address)
+    // Demangled once here, where the answer is cached, not at every frame.
+    return Resolved(
+      function: RustDemangler.demangle(found.name) ?? found.name, functionStart: found.start, moduleOffset: address)
   }
 }
