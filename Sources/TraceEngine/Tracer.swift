@@ -111,7 +111,8 @@ public final class Tracer {
   private var attachEvents: [TraceEvent] = []
   /// The registrations read from the kernel rather than stopped at.
   private let registrationReads: RegistrationReads
-  /// Tasks that ended before any creator claimed them (tid: thread group): `orphanedThread` may still match one.
+  /// Tasks that ended before any creator claimed them (by tid: their thread group, and the stop count when first
+  /// seen): `orphanedThread` may still match one.
   private var endedUnclaimed: [Int32: (tgid: Int32, firstSeenAtStop: Int)] = [:]
 
   public init(command: [String], options: TraceOptions = TraceOptions()) {
