@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import TraceEngine
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -234,6 +236,23 @@ extension LiveTraceTests {
     #expect(costs.count == 5)
     #expect(summary.tasks.count == 5 && summary.tasks.allSatisfy { ($0.stops ?? 0) >= 3 }, "\(summary.tasks)")
     #expect(run.stderr.contains("Tracing cost: "))
+  }
+}
+
+extension LiveTraceTests {
+  /// What the kernel holds is what is read: with glibc's rseq turned off, every thread has a robust list and no
+  /// rseq area, and the trace says so rather than leaving it out.
+  @Test func registrationsAreWhatTheKernelHolds() throws {
+    guard RegistrationReads.kernelReportsRseq else { return }
+    let program = try Live.program("default_threads")
+    let run = try Live.trace(["/usr/bin/env", "GLIBC_TUNABLES=glibc.pthread.rseq=0", program])
+    defer { Live.expectClean(run) }
+    #expect(run.status == 0)
+    let shown = run.stderr.split(separator: "\n").filter { $0.contains("(at exit: robust_list=0x") }
+    #expect(shown.count == 5 && shown.allSatisfy { $0.hasSuffix(" len 24, rseq=none)") }, "\(shown)")
+    #expect(run.stderr.contains("no rseq area registered (glibc before 2.35, or turned off with glibc.pthread.rseq=0)"))
+    let summary = try Live.summary(of: run.traceFile)
+    #expect(summary.threadTasks.count == 4 && summary.threadTasks.allSatisfy { $0.robustList && !$0.rseq })
   }
 }
 
