@@ -168,41 +168,39 @@ public struct EventText: Sendable {
     writeStack(stack, to: &bytes)
     return String(decoding: bytes, as: UTF8.self)
   }
+
   /// `(at exit: robust_list=0x… len 24, rseq=0x… len 32 sig 0x53053053)`: what the tracer read, in the calls'
   /// own terms; `none` where nothing is registered.
   func writeRegistrations(_ state: RegistrationState, to out: inout [UInt8]) {
     TextBytes.append("(at ", to: &out)
     TextBytes.append(state.moment.rawValue, to: &out)
     TextBytes.append(":", to: &out)
-    var separator = " "
-    if let list = state.robustList {
-      TextBytes.append(separator + "robust_list=", to: &out)
-      if list.head == 0 {
-        TextBytes.append("none", to: &out)
-      } else {
-        TextBytes.append("0x", to: &out)
-        TextBytes.hex(list.head, to: &out)
-        TextBytes.append(" len ", to: &out)
-        TextBytes.decimal(Int64(bitPattern: list.length), to: &out)
-      }
-      separator = ", "
+    if let list = state.robustList, Self.writeRegistered(" robust_list=", at: list.head, to: &out) {
+      TextBytes.append(" len ", to: &out)
+      TextBytes.decimal(Int64(bitPattern: list.length), to: &out)
     }
-    if let rseq = state.rseq {
-      TextBytes.append(separator + "rseq=", to: &out)
-      if rseq.address == 0 {
-        TextBytes.append("none", to: &out)
-      } else {
-        TextBytes.append("0x", to: &out)
-        TextBytes.hex(rseq.address, to: &out)
-        TextBytes.append(" len ", to: &out)
-        TextBytes.decimal(Int64(rseq.length), to: &out)
-        TextBytes.append(" sig 0x", to: &out)
-        TextBytes.hex(UInt64(rseq.signature), to: &out)
-      }
+    if let rseq = state.rseq,
+      Self.writeRegistered(state.robustList == nil ? " rseq=" : ", rseq=", at: rseq.address, to: &out)
+    {
+      TextBytes.append(" len ", to: &out)
+      TextBytes.decimal(Int64(rseq.length), to: &out)
+      TextBytes.append(" sig 0x", to: &out)
+      TextBytes.hex(UInt64(rseq.signature), to: &out)
     }
     out.append(UInt8(ascii: ")"))
   }
 
+  /// `label` and the address, or `none` for 0; whether there is one to describe further.
+  private static func writeRegistered(_ label: String, at address: UInt64, to out: inout [UInt8]) -> Bool {
+    TextBytes.append(label, to: &out)
+    guard address != 0 else {
+      TextBytes.append("none", to: &out)
+      return false
+    }
+    TextBytes.append("0x", to: &out)
+    TextBytes.hex(address, to: &out)
+    return true
+  }
 
   func writeStack(_ stack: [StackFrame], to out: inout [UInt8]) {
     for (index, frame) in stack.enumerated() {

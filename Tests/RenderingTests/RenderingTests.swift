@@ -63,6 +63,21 @@ struct RenderingTests {
     #expect(EventText().line(event) == "     7 write(1, \"h\\33\\n\\377\"..., 4) = 4")
   }
 
+  /// A live trace's registrations read from the kernel, in the calls' own terms: what was read, `none` for
+  /// nothing registered, and nothing at all for what was not read.
+  @Test func eventTextShowsRegistrationsAsRead() {
+    func line(_ state: RegistrationState) -> String { EventText().line(TraceEvent(tid: 5, body: .registrations(state))) }
+    let list = RegistrationState.RobustList(head: 0x7f00_0080_09a0, length: 24)
+    let rseq = RegistrationState.Rseq(address: 0x7f00_0080_0fe0, length: 32, signature: 0x5305_3053)
+    #expect(
+      line(RegistrationState(moment: .exit, robustList: list, rseq: rseq))
+        == "     5 (at exit: robust_list=0x7f00008009a0 len 24, rseq=0x7f0000800fe0 len 32 sig 0x53053053)")
+    #expect(
+      line(RegistrationState(moment: .attach, robustList: .init(head: 0, length: 24), rseq: .init(address: 0, length: 0, signature: 0)))
+        == "     5 (at attach: robust_list=none, rseq=none)")
+    #expect(line(RegistrationState(moment: .exec, rseq: rseq)) == "     5 (at exec: rseq=0x7f0000800fe0 len 32 sig 0x53053053)")
+  }
+
   @Test func eventTextShowsErrorsAndUnfinishedCalls() {
     let failed = TraceEvent(tid: 1, body: .syscall(SyscallEvent(name: "openat", arguments: [], result: .failure(errno: 2))))
     #expect(EventText().line(failed).hasSuffix("openat() = -1 ENOENT (No such file or directory)"))
