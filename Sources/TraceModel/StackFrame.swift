@@ -1,10 +1,10 @@
 /// One frame of a task's user stack, innermost first: where the code was when the task made a call.
 ///
-/// The live tracer records the creator's stack at a clone, clone3, fork or vfork (`trace --stacks`); other
-/// sources have none.
+/// The live tracer records the creator's stack at a clone, clone3, fork or vfork (`trace --stacks`), and the
+/// strace reader reads it from an `strace -k` log; other sources have none.
 public struct StackFrame: Hashable, Sendable {
   /// The address in the task: for the innermost frame the instruction after the `syscall`, for the others the
-  /// return address.
+  /// return address. 0 when the source did not say (strace -k prints only `moduleOffset`).
   public var pc: UInt64
   /// The function the address lies in, when a symbol covers it (the ELF's `.symtab` or `.dynsym`, or its
   /// separate debug file), without a symbol version (`pthread_create`, not `pthread_create@@GLIBC_2.34`).

@@ -279,7 +279,8 @@ public final class Lifecycle {
       }
     }
     var ignored = NoteList(collecting: false)
-    for item in ends.sorted(by: { ($0.order, $0.serial) < ($1.order, $1.serial) }) {
+    // (The record id breaks ties: the live tasks come out of a dictionary in no fixed order.)
+    for item in ends.sorted(by: { ($0.order, $0.serial, $0.task.recordID) < ($1.order, $1.serial, $1.task.recordID) }) {
       end(item.task, item.end, notes: &ignored)
     }
   }

@@ -56,6 +56,18 @@ public final class StraceTextReader: TraceReader {
   /// `-ff`: lines whose execve ended with `<pid changed to N ...>`, for `StraceFollowForksReader`.
   private(set) var pidChanges: [Int: Int32] = [:]
 
+  /// `-k`: strace prints the caller's stack on the lines after each call. The log has shown such lines; from
+  /// then on a creation (clone, clone3, fork, vfork) is handed out only once the line after it is read, with the
+  /// stack lines in between as its creator's stack. Other calls' stacks are skipped: the story reads creators'.
+  @exclusivity(unchecked) private var sawStackLines = false
+  /// The creation waiting for its stack lines, while they may still come.
+  @exclusivity(unchecked) private var waitingForStack: TraceEvent?
+  @exclusivity(unchecked) private var stackLinesGoToWaiting = false
+  /// The event read after `waitingForStack`, handed out next.
+  @exclusivity(unchecked) private var readAhead: TraceEvent?
+  /// More frames than any useful stack (strace -k prints up to 256).
+  static let maximumStackLines = 64
+
   func forgetPIDChange(line: Int) { pidChanges.removeValue(forKey: line) }
 
   /// When set, a completed call whose arguments the options do not want (`StraceReadOptions.parseArguments`
@@ -121,6 +133,26 @@ public final class StraceTextReader: TraceReader {
   }
 
   public func next() throws(TraceReadError) -> TraceEvent? {
+    let event: TraceEvent
+    if let ahead = readAhead.take() {
+      event = ahead
+    } else {
+      guard let read = try nextEvent() else { return nil }
+      event = read
+    }
+    guard sawStackLines, case .syscall(let call) = event.body, Self.recordsCreatorStack(call.name) else { return event }
+    waitingForStack = event
+    stackLinesGoToWaiting = true
+    defer { stackLinesGoToWaiting = false }
+    readAhead = try nextEvent()
+    return waitingForStack.take() ?? event
+  }
+
+  static func recordsCreatorStack(_ name: String) -> Bool {
+    name == "clone3" || name == "clone" || name == "fork" || name == "vfork"
+  }
+
+  private func nextEvent() throws(TraceReadError) -> TraceEvent? {
     while true {
       if let event = ready.take() { return event }
       if queueHead < queue.count {
@@ -135,6 +167,10 @@ public final class StraceTextReader: TraceReader {
       if finished { return nil }
       let outcome: FastOutcome? = try input.withNextLine { line in
         if input.source.overlongLines.count > overlongLinesReported { reportOverlongLines() }
+        // Only the lines right after a creation are its stack.
+        if stackLinesGoToWaiting, !(line.count > 3 && line[0] == ASCII.space && line.has(" > ", at: 0)) {
+          stackLinesGoToWaiting = false
+        }
         let outcome = fastLine(line)
         if case .fallBack = outcome { process(line) }
         return outcome
@@ -344,7 +380,16 @@ public final class StraceTextReader: TraceReader {
     }
     guard end > 0 else { return }
     // `-k`: the caller's stack after each event, ` > /usr/lib/…/libc.so.6(syscall+0x19) [0x101829]`.
-    if line[0] == ASCII.space, line.has(" > ", at: 0) { return }
+    if line[0] == ASCII.space, line.has(" > ", at: 0) {
+      sawStackLines = true
+      if stackLinesGoToWaiting, case .syscall(var call)? = waitingForStack?.body,
+        (call.stack?.count ?? 0) < Self.maximumStackLines, let frame = StraceStackLine.frame(line)
+      {
+        call.stack = (call.stack ?? []) + [frame]
+        waitingForStack?.body = .syscall(call)
+      }
+      return
+    }
     let prefix = StraceLinePrefix.parse(line)
     let body = prefix.bodyStart
     guard body < end else {
