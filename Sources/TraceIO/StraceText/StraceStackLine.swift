@@ -11,73 +11,59 @@ enum StraceStackLine {
     guard line.count > 3, line.has(" > ", at: 0) else { return nil }
     var end = line.count
     while end > 3, line[end - 1] == ASCII.space || line[end - 1] == 0x0D { end -= 1 }
-    // `[0x…]` at the end.
+    // ` [0x…]` at the end.
     var moduleOffset: UInt64?
     var textEnd = end
-    if end > 6, line[end - 1] == UInt8(ascii: "]"), let open = lastIndex(of: UInt8(ascii: "["), in: line, before: end - 1),
-      open > 3, line[open - 1] == ASCII.space, line[open + 1] == UInt8(ascii: "0"), line[open + 2] == UInt8(ascii: "x")
+    if line[end - 1] == UInt8(ascii: "]"), let open = lastIndex(of: UInt8(ascii: "["), in: line, from: 4, to: end - 1),
+      line[open - 1] == ASCII.space, let number = hexNumber(in: line, from: open + 1, to: end - 1)
     {
-      moduleOffset = hex(line, from: open + 3, to: end - 1)
+      moduleOffset = number
       textEnd = open - 1
     }
-    let text = Array(line[3..<textEnd])
     // MODULE(…): the module is a path; FUNCTION may itself hold parentheses (a demangled C++ name).
-    guard text.first == UInt8(ascii: "/"), text.last == UInt8(ascii: ")"),
-      let open = text.firstIndex(of: UInt8(ascii: "("))
+    guard textEnd > 4, line[3] == UInt8(ascii: "/"), line[textEnd - 1] == UInt8(ascii: ")"),
+      let open = firstIndex(of: UInt8(ascii: "("), in: line, from: 3, to: textEnd)
     else {
       return nil  // an unwind error, or something this reader does not know
     }
-    var frame = StackFrame(pc: 0, module: String(decoding: text[..<open], as: UTF8.self), moduleOffset: moduleOffset)
-    let inside = text[(open + 1)..<(text.count - 1)]
+    var frame = StackFrame(
+      pc: 0, module: String(decoding: line[3..<open], as: UTF8.self), moduleOffset: moduleOffset)
+    let inside = (open + 1)..<(textEnd - 1)
     guard !inside.isEmpty else { return frame }
-    if let plus = lastPlusHex(inside) {
-      frame.function = String(decoding: inside[..<plus], as: UTF8.self)
-      frame.offset = hex(Array(inside), from: plus - inside.startIndex + 3, to: inside.count)
+    if let plus = lastIndex(of: UInt8(ascii: "+"), in: line, from: inside.lowerBound, to: inside.upperBound),
+      let offset = hexNumber(in: line, from: plus + 1, to: inside.upperBound)
+    {
+      if plus > inside.lowerBound { frame.function = String(decoding: line[inside.lowerBound..<plus], as: UTF8.self) }
+      frame.offset = offset
     } else {
-      frame.function = String(decoding: inside, as: UTF8.self)
+      frame.function = String(decoding: line[inside], as: UTF8.self)
     }
-    if frame.function?.isEmpty == true { frame.function = nil }
     return frame
   }
 
-  private static func lastIndex(of byte: UInt8, in line: Bytes, before end: Int) -> Int? {
+  /// `0x` and at most 16 hexadecimal digits filling `start..<end` exactly.
+  private static func hexNumber(in line: Bytes, from start: Int, to end: Int) -> UInt64? {
+    guard end - start > 2, end - start <= 18, line[start + 1] | 0x20 == ASCII.x,
+      let number = line.cNumber(at: start, to: end), number.hex, number.end == end
+    else { return nil }
+    return number.value
+  }
+
+  private static func firstIndex(of byte: UInt8, in line: Bytes, from start: Int, to end: Int) -> Int? {
+    var index = start
+    while index < end {
+      if line[index] == byte { return index }
+      index += 1
+    }
+    return nil
+  }
+
+  private static func lastIndex(of byte: UInt8, in line: Bytes, from start: Int, to end: Int) -> Int? {
     var index = end - 1
-    while index >= 0 {
+    while index >= start {
       if line[index] == byte { return index }
       index -= 1
     }
     return nil
-  }
-
-  /// Where `+0x` starts in `FUNCTION+0xOFFSET`.
-  private static func lastPlusHex(_ text: ArraySlice<UInt8>) -> Int? {
-    var index = text.endIndex - 3
-    while index >= text.startIndex {
-      if text[index] == UInt8(ascii: "+"), text[index + 1] == UInt8(ascii: "0"), text[index + 2] == UInt8(ascii: "x") {
-        return index
-      }
-      index -= 1
-    }
-    return nil
-  }
-
-  private static func hex(_ bytes: Bytes, from start: Int, to end: Int) -> UInt64? {
-    hex(Array(bytes[start..<end]), from: 0, to: end - start)
-  }
-
-  private static func hex(_ bytes: [UInt8], from start: Int, to end: Int) -> UInt64? {
-    guard start < end, end - start <= 16 else { return nil }
-    var value: UInt64 = 0
-    for byte in bytes[start..<end] {
-      let digit: UInt8
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-      default: return nil
-      }
-      value = value << 4 | UInt64(digit)
-    }
-    return value
   }
 }
