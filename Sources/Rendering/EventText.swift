@@ -184,8 +184,8 @@ public struct EventText: Sendable {
     {
       TextBytes.append(" len ", to: &out)
       TextBytes.decimal(Int64(rseq.length), to: &out)
-      TextBytes.append(" sig 0x", to: &out)
-      TextBytes.hex(UInt64(rseq.signature), to: &out)
+      TextBytes.append(" sig ", to: &out)
+      TextBytes.hex(UInt64(rseq.signature), prefixed: true, to: &out)
     }
     out.append(UInt8(ascii: ")"))
   }
@@ -197,8 +197,7 @@ public struct EventText: Sendable {
       TextBytes.append("none", to: &out)
       return false
     }
-    TextBytes.append("0x", to: &out)
-    TextBytes.hex(address, to: &out)
+    TextBytes.hex(address, prefixed: true, to: &out)
     return true
   }
 
