@@ -21,10 +21,7 @@ final class AddressSpace {
   @exclusivity(unchecked) var stackUsers: [Int: (id: Int, tid: Int32)] = [:]
   /// Live tasks using this address space (the kernel's `mm_users`).
   @exclusivity(unchecked) var users = 0
-  /// Mapping id → when (the fold's event serial) and by which task (record id) it was mapped, for `unmap`'s
-  /// `sparing`.
-  @exclusivity(unchecked) private var origins: [Int: MappingOrigin] = [:]
-
+  /// When (the fold's event serial) and by which task (record id) a mapping was made, for `unmap`'s `sparing`.
   struct MappingOrigin: Hashable {
     var serial: Int
     var task: Int
@@ -37,6 +34,8 @@ final class AddressSpace {
     var mappingID: Int
     /// `MAP_STACK` was given.
     var stackHint: Bool
+    /// Every region of one mapping has its mapping's.
+    var origin: MappingOrigin?
   }
 
   /// The extent of one mapping and how its protection is laid out, low to high.
@@ -60,7 +59,6 @@ final class AddressSpace {
     copy.nextMappingID = nextMappingID
     copy.childTIDWords = childTIDWords
     copy.stackUsers = stackUsers
-    copy.origins = origins
     return copy
   }
 
@@ -80,10 +78,10 @@ final class AddressSpace {
     remove(start, end)  // MAP_FIXED replaces whatever was there
     let id = nextMappingID
     nextMappingID += 1
-    if let origin { origins[id] = origin }
     let index = insertionIndex(start)
     regions.insert(
-      Region(start: start, end: end, protection: protection, mappingID: id, stackHint: stackHint), at: index)
+      Region(start: start, end: end, protection: protection, mappingID: id, stackHint: stackHint, origin: origin),
+      at: index)
     return id
   }
 
@@ -138,9 +136,12 @@ final class AddressSpace {
   func unmap(start: UInt64, length: UInt64, sparing: (since: Int, task: Int)? = nil) {
     let end = start &+ pageAlign(length)
     guard end > start else { return }
-    let removed = Set(regions.filter { $0.start < end && $0.end > start }.map(\.mappingID))
+    let overlapping = regions.filter { $0.start < end && $0.end > start }
+    let removed = Set(overlapping.map(\.mappingID))
     let spared = sparing.map { sparing in
-      removed.filter { id in origins[id].map { $0.serial > sparing.since && $0.task != sparing.task } ?? false }
+      Set(
+        overlapping.filter { $0.origin.map { $0.serial > sparing.since && $0.task != sparing.task } ?? false }
+          .map(\.mappingID))
     } ?? []
     if spared.isEmpty {
       remove(start, end)
@@ -150,10 +151,7 @@ final class AddressSpace {
       remove(start, end)
       for region in kept { regions.insert(region, at: insertionIndex(region.start)) }
     }
-    for id in removed.subtracting(spared) where !regions.contains(where: { $0.mappingID == id }) {
-      stackUsers[id] = nil
-      origins[id] = nil
-    }
+    for id in removed.subtracting(spared) where !regions.contains(where: { $0.mappingID == id }) { stackUsers[id] = nil }
   }
 
   /// The layout of the mapping containing `address`.
