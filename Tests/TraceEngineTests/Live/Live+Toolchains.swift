@@ -23,12 +23,21 @@ extension Live {
   }
 
   /// The Go program `fixtures/SOURCE` (e.g. `programs/go/lifecycle.go`), built with `GO111MODULE=off go build`
-  /// (the default build cache, no network).
+  /// (no network), in the user's build cache, or in one of this test process's own when the environment names
+  /// none: `go build` refuses to run without a cache, and CI's environment may have no `HOME`.
   static func goProgram(_ source: String) throws -> String {
     try compiled(source) { partial in
       guard let go else { throw LiveError.compile(source, "go is not installed") }
-      return try run("/usr/bin/env", ["GO111MODULE=off", go, "build", "-o", partial, Fixtures.path(source)], timeout: 120)
+      let arguments = ["GO111MODULE=off"] + goCacheSetting + [go, "build", "-o", partial, Fixtures.path(source)]
+      return try run("/usr/bin/env", arguments, timeout: 120)
     }
+  }
+
+  /// `GOCACHE=…` when neither `GOCACHE`, `XDG_CACHE_HOME` nor `HOME` tells `go` where its cache is.
+  private static var goCacheSetting: [String] {
+    let environment = ProcessInfo.processInfo.environment
+    let named = ["GOCACHE", "XDG_CACHE_HOME", "HOME"].contains { environment[$0]?.isEmpty == false }
+    return named ? [] : ["GOCACHE=" + workDirectory.appendingPathComponent("go-cache").path]
   }
 
   /// The Rust program `fixtures/SOURCE` (e.g. `programs/rust/lifecycle.rs`), built with `rustc -O`. Its crate
