@@ -111,6 +111,7 @@ public final class Tracer {
   private var attachEvents: [TraceEvent] = []
   /// The registrations read from the kernel rather than stopped at.
   private let registrationReads: RegistrationReads
+  private let contextSwitches = ContextSwitches()
   /// Tasks that ended before any creator claimed them (by tid: their thread group, and the stop count when first
   /// seen): `orphanedThread` may still match one.
   private var endedUnclaimed: [Int32: (tgid: Int32, firstSeenAtStop: Int)] = [:]
@@ -347,7 +348,7 @@ public final class Tracer {
       // Before the exit is reported: at this stop the kernel has not yet walked the robust list (exit_mm).
       if registrationReads.atStops { readRegistrations(thread, at: .exit, time: now, sink: sink) }
       exiting(thread, status: status, time: now, sink: sink)
-      if let cost = Self.cost(of: thread) { emit(.cost(cost)) }
+      if let cost = cost(of: thread) { emit(.cost(cost)) }
       // Sticky since Linux 6.1: only a resume lets the task finish dying, SIGKILL or not.
       try Ptrace.cont(tid)
     case .groupStop(let signal):
@@ -613,12 +614,8 @@ public final class Tracer {
   }
 
   /// The task's context switches, read at its exit stop, less the ones its ptrace stops account for.
-  static func cost(of thread: ThreadState) -> TaskCost? {
-    // Read at every task's end: bytes, not Strings (a String split of the whole file was a sixth of the
-    // tracer's time on a thread-churning program).
-    let counts = ProcFiles.statusNumbers(
-      ["voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"], path: "/proc/\(thread.tgid)/task/\(thread.tid)/status")
-    guard let voluntary = counts[0], let involuntary = counts[1] else { return nil }
+  private func cost(of thread: ThreadState) -> TaskCost? {
+    guard let (voluntary, involuntary) = contextSwitches.read(tgid: thread.tgid, tid: thread.tid) else { return nil }
     return TaskCost(
       stops: thread.stops, voluntarySwitches: max(0, voluntary - thread.stops), involuntarySwitches: involuntary)
   }

@@ -168,6 +168,17 @@ int cpt_memfd(const char *_Nonnull name);
 /// <sys/xattr.h> is not part of Swift's Glibc module.
 int cpt_has_file_capabilities(const char *_Nonnull path);
 
+// MARK: taskstats (taskstats.c)
+
+/// A generic netlink socket (close-on-exec) for the TASKSTATS family, whose id goes to `family`: the fd, or -errno
+/// (ENOENT: a kernel without CONFIG_TASKSTATS).
+int cpt_taskstats_open(uint16_t *_Nonnull family);
+/// A task's voluntary and involuntary context switches (`struct taskstats` `nvcsw`/`nivcsw`, the counters
+/// /proc/TID/status prints), asked with TASKSTATS_CMD_GET under request number `sequence`. 0, or -errno: EPERM
+/// without CAP_NET_ADMIN, ESRCH when the task is gone.
+int cpt_taskstats_switches(int fd, uint16_t family, pid_t tid, uint32_t sequence, uint64_t *_Nonnull voluntary,
+                           uint64_t *_Nonnull involuntary);
+
 // MARK: unwinding (unwind.c)
 
 /// libunwind-ptrace's accessors (an `unw_accessors_t *` for `unw_create_addr_space`) with `access_reg` and
