@@ -56,6 +56,28 @@ struct ExplainCommandTests {
     #expect(!result.stdout.contains(0x1B))
   }
 
+  /// Four threads made alike: each clone is shown with what is its own (its tid, its stack), but "shares address
+  /// space, …" only under the first; the closing line says how many were left out, and
+  /// --repeat-explanations prints them all. Warnings are never left out.
+  @Test func explanationsAreGivenOnceUnlessAskedToRepeat() throws {
+    let path = "fixtures/strace/default_threads.f-o.strace"
+    let once = try Command.run(["explain", "--color", "never", "--no-summary", path])
+    let every = try Command.run(["explain", "--color", "never", "--no-summary", "--repeat-explanations", path])
+    #expect(once.status == 0 && every.status == 0)
+    func lines(_ result: Command.Result, _ prefix: String) -> Int {
+      result.output.split(separator: "\n").filter { $0.hasPrefix("       ↳ " + prefix) }.count
+    }
+    #expect(lines(once, "shares address space") == 1 && lines(every, "shares address space") == 4)
+    #expect(lines(once, "creates thread") == 4 && lines(every, "creates thread") == 4)
+    let annotations = { (result: Command.Result) in result.output.split(separator: "\n").filter { $0.hasPrefix("       ↳") }.count }
+    let withheld = annotations(every) - annotations(once)
+    #expect(withheld > 0)
+    #expect(
+      once.output.hasSuffix(
+        "(\(withheld) explanations already given above were not repeated; --repeat-explanations prints every one)\n"))
+    #expect(!every.output.contains("not repeated"))
+  }
+
   @Test func lifecycleOnlyDropsUnrelatedCalls() throws {
     let all = try Command.run(["explain", "--color", "never", "fixtures/strace/default_threads.f-o.strace"])
     let only = try Command.run(["explain", "--lifecycle-only", "--color", "never", "fixtures/strace/default_threads.f-o.strace"])

@@ -213,3 +213,36 @@ struct RenderingTests {
     #expect(collector.keptStories.map { "\($0.tid): \($0.text)" } == expectedStories)
   }
 }
+
+@Suite("Explanations said once")
+struct ExplanationMemoryTests {
+  static let sharing = Annotation(rule: "ResourceSharingRule", "shares address space, file descriptor table")
+  static let warning = Annotation(rule: "CreationFailureRule", "the creation failed: EAGAIN", tone: .warning)
+
+  /// What `memory` answers for each annotation in turn.
+  static func answers(_ memory: inout ExplanationMemory, _ annotations: [Annotation]) -> [Bool] {
+    annotations.map { memory.shouldPrint($0) }
+  }
+
+  @Test func aRepeatIsWithheldAndCounted() {
+    var memory = ExplanationMemory()
+    let threads = [12, 13].map { Annotation(rule: "TaskCreationRule", "creates thread \($0) in process 10") }
+    let printed = Self.answers(&memory, [Self.sharing, Self.sharing, Self.sharing] + threads)
+    #expect(printed == [true, false, false, true, true])
+    #expect(memory.withheld == 2)
+  }
+
+  @Test func warningsAreAlwaysPrinted() {
+    var memory = ExplanationMemory()
+    #expect(Self.answers(&memory, [Self.warning, Self.warning]) == [true, true])
+    #expect(memory.withheld == 0)
+  }
+
+  /// A bounded memory: a text whose slot another took since is printed again, not lost.
+  @Test func aTextPushedOutOfItsSlotIsPrintedAgain() {
+    var memory = ExplanationMemory(slots: 1)
+    let other = Annotation(rule: "ExitCallRule", "ends this thread only (exit)")
+    #expect(Self.answers(&memory, [Self.sharing, other, Self.sharing, Self.sharing]) == [true, true, true, false])
+    #expect(memory.withheld == 1)
+  }
+}

@@ -48,6 +48,11 @@ extension ThreadTrace {
     @Flag(name: .customLong("no-summary"), help: "Print only the annotated events.")
     var noSummary = false
 
+    @Flag(
+      name: .customLong("repeat-explanations"),
+      help: "Print an explanation every time it applies; by default one printed before, word for word, is not repeated.")
+    var repeatExplanations = false
+
     @Flag(name: .customLong("full-tree"), help: "List every task in the summary tree; do not fold runs of alike tasks.")
     var fullTree = false
 
@@ -86,7 +91,7 @@ extension ThreadTrace {
       let story = StoryOutput(
         text: output, palette: Palette(enabled: format == .text && color.enabled(for: 1)), xlat: xlat.style,
         streamJSON: format == .json, textSummary: format == .text && !noSummary ? (!fullTree, stories) : nil,
-        noSummary: format == .text && noSummary)
+        noSummary: format == .text && noSummary, repeatExplanations: repeatExplanations)
       let lifecycle = story.lifecycle
       if !showEvents, let strace = reader as? StraceTextReader {
         // Calls the fold does not interpret are only counted: the reader hands it their task and time instead
@@ -125,6 +130,7 @@ extension ThreadTrace {
       report(reader.drainWarnings(), into: &warnings)
       progress?.finish()
       lifecycle.finish()
+      if showEvents { story.endEvents() }
 
       switch format {
       case .json:

@@ -73,6 +73,11 @@ extension ThreadTrace {
     @Flag(name: .customLong("quiet"), help: "Do not print the events, only the summary.")
     var quiet = false
 
+    @Flag(
+      name: .customLong("repeat-explanations"),
+      help: "Print an explanation every time it applies; by default one printed before, word for word, is not repeated.")
+    var repeatExplanations = false
+
     @Option(name: .customLong("color"), help: "Colour: auto (a terminal without NO_COLOR), always or never.")
     var color: ColorChoice = .auto
 
@@ -186,7 +191,7 @@ extension ThreadTrace {
       let story = StoryOutput(
         text: text, palette: Palette(enabled: color.enabled(for: textFD)), xlat: xlat.style,
         streamJSON: summary == .json, textSummary: summary == .text ? (foldAlike: true, stories: nil) : nil,
-        noSummary: summary == .none)
+        noSummary: summary == .none, repeatExplanations: repeatExplanations)
       let showEvents = !quiet
 
       let outcome: TraceOutcome
@@ -203,6 +208,7 @@ extension ThreadTrace {
         throw ExitCode(1)
       }
       story.lifecycle.finish()
+      if showEvents { story.endEvents() }
       let timelineWritten = timelineWriter?.finish() ?? true
       // The last events before the closing messages, which go straight to standard error.
       text.flush()

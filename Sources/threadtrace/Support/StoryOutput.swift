@@ -18,6 +18,8 @@ final class StoryOutput {
 
   /// The text summary built as records finish, when `textSummary` was given.
   private let summaryText: SummaryTextCollector?
+  /// The explanations printed so far; nil when every one is printed (`--repeat-explanations`).
+  private var explained: ExplanationMemory?
 
   /// `streamJSON`: the JSON summary takes finished records out of the fold as they finish, so memory follows
   /// live tasks only. `textSummary` (foldAlike, stories): the text summary does the same, keeping a few
@@ -25,9 +27,10 @@ final class StoryOutput {
   /// finish; with neither the fold keeps every record for the end.
   init(
     text: FileOutput, palette: Palette, xlat: XlatStyle, streamJSON: Bool,
-    textSummary: (foldAlike: Bool, stories: Bool?)? = nil, noSummary: Bool = false
+    textSummary: (foldAlike: Bool, stories: Bool?)? = nil, noSummary: Bool = false, repeatExplanations: Bool = false
   ) {
     self.text = text
+    explained = repeatExplanations ? nil : ExplanationMemory()
     self.palette = palette
     eventText = EventText(palette: palette, style: xlat)
     if streamJSON {
@@ -60,7 +63,18 @@ final class StoryOutput {
     let annotations = explainer.annotate(event, notes: notes, lifecycle: lifecycle)
     guard !lifecycleOnly || !annotations.isEmpty || !notes.isEmpty || Self.isLifecycleEvent(event) else { return }
     text.writeLine { eventText.write(event, to: &$0) }
-    for annotation in annotations { text.writeLine { eventText.writeAnnotation(annotation, to: &$0) } }
+    for annotation in annotations where explained?.shouldPrint(annotation) ?? true {
+      text.writeLine { eventText.writeAnnotation(annotation, to: &$0) }
+    }
+  }
+
+  /// After the last event: how many explanations were not repeated, if any were withheld.
+  func endEvents() {
+    guard let withheld = explained?.withheld, withheld > 0 else { return }
+    text.writeLine(
+      palette.dim(
+        "(\(withheld) explanation\(withheld == 1 ? "" : "s") already given above \(withheld == 1 ? "was" : "were") not "
+          + "repeated; --repeat-explanations prints every one)"))
   }
 
   /// The task tree, then the stories (`stories` nil: for small traces only).

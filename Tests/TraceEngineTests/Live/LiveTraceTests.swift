@@ -33,6 +33,11 @@ struct LiveTraceTests {
     // The live annotated text tells the story as it happens.
     #expect(run.stderr.contains("clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD"))
     #expect(run.stderr.contains("+++ exited with 0 +++"))
+    // Each of the four clones says which thread it made; what they share is said under the first only.
+    let annotations = run.stderr.split(separator: "\n").filter { $0.hasPrefix("       ↳ ") }
+    #expect(annotations.filter { $0.contains("↳ creates thread ") }.count == 4)
+    #expect(annotations.filter { $0.contains("↳ shares address space") }.count == 1)
+    #expect(run.stderr.contains(" already given above were not repeated; --repeat-explanations prints every one)"))
   }
 
   @Test(.enabled(if: strace != nil, "strace is not installed"))
