@@ -82,6 +82,21 @@ struct ExplainRuleTests {
         "when it exits the kernel zeroes its tid at 0x990 and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on",
         "task 2 already ran before this call returned to its parent: its first events appear above",
       ]),
+    // Go's runtime, its creator ended in the clone by another thread's exit_group after the child ran.
+    Case(
+      rule: "TaskCreationRule",
+      input: """
+        1 clone(child_stack=0xc000060000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_SYSVSEM|CLONE_THREAD|CLONE_SETTLS, tls=0xc000048090) = 2
+        1 clone(child_stack=0xc000070000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_SYSVSEM|CLONE_THREAD|CLONE_SETTLS, tls=0xc000048490 <unfinished ...>
+        3 gettid()                          = 3
+        2 exit_group(0)                     = ?
+        1 <... clone resumed>)              = ?
+        """,
+      expected: [
+        "creates thread 2 in process 1, running on a stack the trace never saw mapped (inside memory the runtime manages, as Go's are)",
+        "creates thread 3 in process 1, running on a stack the trace never saw mapped (inside memory the runtime manages, as Go's are)",
+        "the call never returned: its caller was ended in it, after the kernel had made task 3 (the one task the trace shows without a creator; its first events appear above)",
+      ]),
     Case(
       rule: "TaskCreationRule",
       input: glibcThread.replacingOccurrences(of: "100 exit_group(0)                     = ?\n100 +++ exited with 0 +++", with: "")

@@ -1,6 +1,8 @@
 import Analysis
 import SyscallDecoding
 import Testing
+import TestSupport
+import TraceIO
 import TraceModel
 
 @Suite("Lifecycle: the thread story")
@@ -23,6 +25,78 @@ struct LifecycleTests {
     #expect(main.kind == .initial)
     #expect(main.end == .exited(code: 0, cause: .exitGroup))
     #expect(explained.lifecycle.processes.filter { !$0.provisional }.first?.runtimes.first?.runtime == .glibc)
+  }
+
+  /// A Go thread whose creator an exit_group took in the clone, after the child had run: the clone has no
+  /// result, the child is the one task no creation claimed, a thread of the creator's process that the same
+  /// exit_group ended, not a second task "there when the trace began". With `+++` lines and without (-qq).
+  @Test(arguments: [true, false])
+  func aCloneWhoseCreatorDiedInItStillMadeItsThread(exitLines: Bool) throws {
+    let flags = "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_SYSVSEM|CLONE_THREAD|CLONE_SETTLS"
+    var log = """
+      100 execve("./prog", ["./prog"], 0x7ffd00000000 /* 1 var */) = 0
+      100 clone(child_stack=0xc000060000, flags=\(flags), tls=0xc000048090) = 101
+      101 gettid() = 101
+      100 clone(child_stack=0xc000070000, flags=\(flags), tls=0xc000048490 <unfinished ...>
+      102 gettid() = 102
+      101 exit_group(0) = ?
+      100 <... clone resumed>) = ?
+
+      """
+    if exitLines { log += "102 +++ exited with 0 +++\n101 +++ exited with 0 +++\n100 +++ exited with 0 +++\n" }
+    let explained = try Explained(log)
+    #expect(explained.lifecycle.counts.threads == 2 && explained.lifecycle.counts.tasks == 3)
+    let orphan = try #require(explained.task(tid: 102))
+    #expect(orphan.kind == .thread && orphan.tgid == 100 && orphan.parentTID == 100)
+    #expect(orphan.creation?.flags.contains(.thread) == true)
+    #expect(orphan.end == .exited(code: 0, cause: .groupExit(by: 101)))
+    #expect(explained.lifecycle.records.filter { $0.kind == .initial }.map(\.tid) == [100])
+  }
+
+  /// Real Go logs of that race (fixtures/strace/runtimes/go_creator_died_in_clone.*): the child ran before the
+  /// creator's `= ?` line, or shows only its `+++ exited` line after it. Every clone made a thread, one task was
+  /// there when the trace began, and every end is explained.
+  @Test(arguments: [("ran", 20297 as Int32), ("exit_only", 18417 as Int32)])
+  func realGoLogsWhereACreatorDiedInItsClone(variant: String, orphanTID: Int32) throws {
+    let path = Fixtures.path("strace/runtimes/go_creator_died_in_clone.\(variant).f-o.strace")
+    let reader = try TraceInput.open([path])
+    let lifecycle = Lifecycle()
+    while let event = try reader.next() { lifecycle.applyWithoutNotes(event) }
+    lifecycle.finish()
+    let log = try String(contentsOfFile: path, encoding: .utf8)
+    let clones = log.split(separator: "\n").filter { $0.contains(" clone(") }.count
+    #expect(lifecycle.counts.threads == clones && clones == 8)
+    let records = lifecycle.records
+    #expect(records.filter { $0.kind == .initial }.count == 1)
+    let orphan = try #require(records.first { $0.tid == orphanTID })
+    #expect(orphan.kind == .thread && orphan.parentTID != nil)
+    guard case .exited(0, .groupExit)? = orphan.end else {
+      Issue.record("\(String(describing: orphan.end))")
+      return
+    }
+    #expect(records.allSatisfy { if case .exited(_, .unknown)? = $0.end { false } else { $0.end != nil } })
+  }
+
+  /// Two tasks no creation claimed: which one the dead creator made is unknown, so neither is taken for its
+  /// child; and a task there since the trace began is never taken.
+  @Test func anOrphanIsAdoptedOnlyWhenItIsTheOnlyCandidate() throws {
+    let flags = "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_SYSVSEM|CLONE_THREAD|CLONE_SETTLS"
+    let explained = try Explained("""
+      100 clone(child_stack=0xc000060000, flags=\(flags), tls=0xc000048090) = 101
+      100 clone(child_stack=0xc000070000, flags=\(flags), tls=0xc000048490 <unfinished ...>
+      102 gettid() = 102
+      103 gettid() = 103
+      101 exit_group(0) = ?
+      100 <... clone resumed>) = ?
+      """)
+    #expect(explained.lifecycle.counts.threads == 1)
+    #expect(explained.task(tid: 102)?.kind == .initial && explained.task(tid: 103)?.kind == .initial)
+    let alone = try Explained("""
+      100 clone(child_stack=0xc000070000, flags=\(flags), tls=0xc000048490 <unfinished ...>
+      101 exit_group(0) = ?
+      100 <... clone resumed>) = ?
+      """)
+    #expect(alone.lifecycle.counts.threads == 0)
   }
 
   @Test func guardZeroStackHasNoMprotect() throws {

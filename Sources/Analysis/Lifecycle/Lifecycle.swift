@@ -42,6 +42,12 @@ public final class Lifecycle {
   /// decides whether they are the threads of one attached process.
   private var startupTasks: [LiveTask] = []
   private var startupSettled = false
+  /// The first record id given after `settleStartup`: a task with a record from then on was not there when the
+  /// trace began.
+  private var firstRecordIDAfterStartup = Int.max
+  /// A thread-making clone that never returned (its creator died in it) and whose child the trace has not shown
+  /// yet: see `adoptOrphan`.
+  private var orphanClone: (creator: LiveTask, clone: CloneCall, call: SyscallEvent, event: TraceEvent)?
   /// Signs that the trace began by attaching to running tasks (`strace -p`): tasks announced as attached,
   /// and whether a task's first call was one the trace did not see start (a resume, a `restart_syscall`).
   private var attachedTIDs: Set<Int32> = []
@@ -184,6 +190,7 @@ public final class Lifecycle {
   private func apply(_ event: TraceEvent, notes: inout NoteList) {
     if eventSerial >= settleDue { settleEndedProvisional() }
     if !finishedIDs.isEmpty { handOverFinished() }
+    if orphanClone != nil, live[event.tid] == nil { adoptOrphan(event.tid, event: event) }
     let task = liveTask(for: event.tid, time: event.time, tgid: event.tgid)
     if !startupSettled { noteStartup(event, task: task) }
     eventSerial += 1
@@ -238,6 +245,7 @@ public final class Lifecycle {
 
   /// Ends the input: tasks still alive stay alive (the trace ended first), unless their calls ended them.
   public func finish() {
+    orphanClone = nil
     settleStartup()
     endTasksTheirCallsEnded()
     // Tasks no clone ever claimed were there before the trace began (attach), or their creator's clone was
@@ -324,6 +332,7 @@ public final class Lifecycle {
   /// A thread group ended: its threads can change no more; its process record waits to be reaped.
   private func groupEnded(_ process: ProcessState) {
     process.ended = true
+    if orphanClone?.creator.process === process { orphanClone = nil }
     if process.record.provisional {
       // Its first task may still be claimed by a clone that returns later (the child ran, and even ended,
       // before its parent's clone returned): decide once enough of the trace has gone by.
@@ -398,6 +407,7 @@ public final class Lifecycle {
   private func settleStartup() {
     guard !startupSettled else { return }
     startupSettled = true
+    firstRecordIDAfterStartup = nextRecordID
     let candidates = startupTasks.filter { unclaimed[$0.box.record.tid]?.id == $0.recordID }
     startupTasks.removeAll()
     guard candidates.count >= 2 else { return }
@@ -569,13 +579,33 @@ public final class Lifecycle {
   private func applyCreation(
     _ clone: CloneCall, call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout NoteList
   ) {
-    guard let result = call.result else { return }
-    if case .failure(let errno) = result {
+    let childTID: Int32
+    switch call.result {
+    case .failure(let errno)?:
       counts.failedCreations += 1
       notes.append(.creationFailed(clone, errno: errno))
       return
+    case nil, .noReturn?:
+      guard clone.flags.contains(.thread), startupSettled else { return }
+      guard let orphan = orphanedThread(of: clone, call: call, creator: task) else {
+        // Its child may not have shown itself yet: the next task to appear with nothing but its end is it.
+        orphanClone = (task, clone, call, event)
+        return
+      }
+      childTID = orphan
+    default:
+      guard let newTID = clone.newTID else { return }
+      childTID = newTID
     }
-    guard let childTID = clone.newTID else { return }
+    makeChild(childTID, clone: clone, call: call, creator: task, event: event, notes: &notes)
+  }
+
+  /// The task `clone` made, `childTID`: a new record, or the one its first events made before the clone's
+  /// return adopted; what it shares, its stack, its registrations.
+  private func makeChild(
+    _ childTID: Int32, clone: CloneCall, call: SyscallEvent, creator task: LiveTask, event: TraceEvent,
+    notes: inout NoteList
+  ) {
     // The creator's fields, not its whole record: a copy of that retains each of its references.
     let creator = task.box
     let (parentID, parentTID, parentTGID, parentComm) =
@@ -663,11 +693,52 @@ public final class Lifecycle {
       stackNote = stack
       update(child) { $0.stack = stack }
     }
+    // A thread whose end came before this clone claimed it: its end was filed in a provisional group of its
+    // own, where no exit_group could explain it; its process's can.
+    if kind == .thread, case .exited(let code, .unknown)? = child.box.record.end {
+      if let by = task.process.exitGroupBy, by != childTID {
+        update(child) { $0.end = .exited(code: code, cause: .groupExit(by: by)) }
+      } else {
+        task.process.unexplainedExits.append(child.recordID)
+      }
+    }
     // A child that already ended before this clone returned holds no address space.
     if child.box.record.end != nil { child.release() }
     if !startupSettled { settleStartup() }
     notes.append(.created(record: child.recordID))
     if let stackNote { notes.append(.stackAssigned(record: child.recordID, stack: stackNote)) }
+  }
+
+  /// The child of a thread-making clone that never returned. Its creator died in the call: another thread's
+  /// `exit_group` took the group after the kernel made the child but before the clone's return (strace shows
+  /// `clone(… <unfinished ...>`, then `<... clone resumed>) = ?`; Go's runtime does this about once in 50
+  /// runs). The child may have run meanwhile, and then the trace shows it as a task no clone claimed. It is that
+  /// task when exactly one such task appeared after the trace's start (not one there before it) and, where the
+  /// trace has times, no earlier than the call. A live trace reports the call complete instead (the engine
+  /// knows thread groups).
+  private func orphanedThread(of clone: CloneCall, call: SyscallEvent, creator: LiveTask) -> Int32? {
+    let creatorTID = creator.box.record.tid
+    let candidates = unclaimed.filter { tid, entry in
+      tid != creatorTID && entry.id >= firstRecordIDAfterStartup && entry.process.recordIDs == [entry.id]
+    }
+    guard candidates.count == 1, let (tid, entry) = candidates.first else { return nil }
+    if let entered = call.entryTime, let first = store[entry.id]?.record.firstSeen, first < entered { return nil }
+    return tid
+  }
+
+  /// `tid`'s first event, when a clone whose creator died in it still waits for its child (`orphanClone`): a
+  /// task whose whole life in the trace is its end (`+++ exited with 0 +++`: the child never reached a
+  /// syscall before the exit_group took it), while the creator's process lives, is that child.
+  private func adoptOrphan(_ tid: Int32, event: TraceEvent) {
+    guard let orphan = orphanClone else { return }
+    orphanClone = nil
+    switch event.body {
+    case .exited, .killed: break
+    default: return
+    }
+    guard !orphan.creator.process.ended else { return }
+    var ignored = NoteList(collecting: false)
+    makeChild(tid, clone: orphan.clone, call: orphan.call, creator: orphan.creator, event: orphan.event, notes: &ignored)
   }
 
   /// Finds the new task's stack: the mapping holding clone3's `stack` or ending at clone's stack pointer.

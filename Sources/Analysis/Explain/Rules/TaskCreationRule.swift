@@ -33,7 +33,11 @@ struct TaskCreationRule: ExplainRule {
       }
       // A pattern, not `contains(.adopted(record: id))`: that compared every note by its whole payload.
       if notes.contains(where: { if case .adopted(id) = $0 { return true } else { return false } }) {
-        annotations.append(note(Message.ranFirst(child.tid)))
+        if case .syscall(let creation) = event.body, creation.result == nil || creation.result == .noReturn {
+          annotations.append(note(Message.creatorDiedInTheCall(child.tid)))
+        } else {
+          annotations.append(note(Message.ranFirst(child.tid)))
+        }
       }
     }
     return annotations
@@ -90,6 +94,13 @@ extension TaskCreationRule {
       signal == 0
         ? "no signal reaches the parent when it ends (exit_signal 0): the parent must wait with __WALL or __WCLONE"
         : "when it ends the kernel sends \(Format.signal(signal)) to the parent, which must reap it with wait or it stays a zombie"
+    }
+
+    /// The creator died in its clone (another thread's exit_group), after the kernel had made the child: the
+    /// call has no result, and the child is the one task seen since that no creation claimed.
+    static func creatorDiedInTheCall(_ tid: Int32) -> String {
+      "the call never returned: its caller was ended in it, after the kernel had made task \(tid) (the one task "
+        + "the trace shows without a creator; its first events appear above)"
     }
 
     static func ranFirst(_ tid: Int32) -> String {
