@@ -238,11 +238,22 @@ struct ExplanationMemoryTests {
     #expect(memory.withheld == 0)
   }
 
-  /// A bounded memory: a text whose slot another took since is printed again, not lost.
-  @Test func aTextPushedOutOfItsSlotIsPrintedAgain() {
+  /// A bounded memory: a text seen once whose slot another took since is printed again; a text seen twice is
+  /// kept for good, whatever comes between.
+  @Test func aTextPushedOutOfItsSlotIsPrintedAgainUntilItRepeats() {
     var memory = ExplanationMemory(slots: 1)
     let other = Annotation(rule: "ExitCallRule", "ends this thread only (exit)")
-    #expect(Self.answers(&memory, [Self.sharing, other, Self.sharing, Self.sharing]) == [true, true, true, false])
-    #expect(memory.withheld == 1)
+    let printed = Self.answers(&memory, [Self.sharing, other, Self.sharing, Self.sharing, other, Self.sharing])
+    #expect(printed == [true, true, true, false, true, false])
+    #expect(memory.withheld == 2)
+  }
+
+  /// The repeated set is bounded too: past its limit a repeat is withheld only while it holds its slot.
+  @Test func theRepeatedSetIsBounded() {
+    var memory = ExplanationMemory(slots: 1, repeatedLimit: 1)
+    let other = Annotation(rule: "ExitCallRule", "ends this thread only (exit)")
+    let third = Annotation(rule: "ExitCallRule", "ends every thread of process 1")
+    let printed = Self.answers(&memory, [Self.sharing, Self.sharing, other, other, Self.sharing, third, other])
+    #expect(printed == [true, false, true, false, false, true, true])
   }
 }

@@ -33,10 +33,12 @@ struct LiveTraceTests {
     // The live annotated text tells the story as it happens.
     #expect(run.stderr.contains("clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD"))
     #expect(run.stderr.contains("+++ exited with 0 +++"))
-    // Each of the four clones says which thread it made; what they share is said under the first only.
+    // Each of the four clones says which thread it made; what they share is not said under every one. (Not
+    // "exactly once": until a text repeats it is remembered in a bounded table, where another event's text,
+    // whose addresses differ from run to run, may rarely take its place.)
     let annotations = run.stderr.split(separator: "\n").filter { $0.hasPrefix("       ↳ ") }
     #expect(annotations.filter { $0.contains("↳ creates thread ") }.count == 4)
-    #expect(annotations.filter { $0.contains("↳ shares address space") }.count == 1)
+    #expect((1..<4).contains(annotations.filter { $0.contains("↳ shares address space") }.count))
     #expect(run.stderr.contains(" already given above were not repeated; --repeat-explanations prints every one)"))
   }
 
