@@ -62,6 +62,9 @@ public struct StringValue: Hashable, Sendable {
 extension ArgValue {
   /// The value as an unsigned number, if it is one (an address, an integer, or a fully known symbol set).
   /// A changed value gives its value at entry.
+  // Inlinable so that a view reading a number in place (`ArgumentList`) does not copy the whole value first, a
+  // retain and a release for a symbolic one.
+  @inlinable
   public var unsignedValue: UInt64? {
     switch self {
     case .integer(let value): return UInt64(bitPattern: value)
@@ -75,6 +78,7 @@ extension ArgValue {
   }
 
   /// The value as a signed number, if it is one.
+  @inlinable
   public var signedValue: Int64? {
     switch self {
     case .integer(let value): return value

@@ -66,7 +66,7 @@ public struct CloneCall: Hashable, Sendable {
     case "vfork": syscall = .vfork
     default: return nil
     }
-    switch syscall {
+    arguments: switch syscall {
     case .fork:
       flags = []
       exitSignal = 17  // SIGCHLD: fork() is clone(SIGCHLD)
@@ -84,8 +84,14 @@ public struct CloneCall: Hashable, Sendable {
       tls = event.argument(named: "tls", at: 4)?.unsignedValue
     case .clone3:
       let args = event.argument(at: 0)
-      guard case .structure(let fields)? = args else {
-        // Unread (an address) or changed by the call: each field as `field` finds it.
+      // strace prints a successful clone3's argument as changed (`{flags=…} => {parent_tid=[…]}`): a field is
+      // the exit side's, else the entry side's, as `field` finds it.
+      let sides: (exit: [Argument], entry: [Argument]?)
+      switch args {
+      case .structure(let fields)?: sides = (fields, nil)
+      case .changed(.structure(let from), .structure(let to))?: sides = (to, from)
+      default:
+        // Unread (an address), or a shape `field` has its own rules for: each field as `field` finds it.
         let raw = args?.field("flags")?.unsignedValue ?? 0
         flags = CloneFlagSet(rawValue: raw)
         exitSignal = Int32(truncatingIfNeeded: args?.field("exit_signal")?.unsignedValue ?? 0)
@@ -94,10 +100,11 @@ public struct CloneCall: Hashable, Sendable {
         tls = args?.field("tls")?.unsignedValue
         childTIDAddress = Self.address(args?.field("child_tid"))
         parentTIDAddress = Self.address(args?.field("parent_tid"))
-        break
+        break arguments
       }
-      // One pass over the fields, the first of each name counting (as `field` finds it): seven look-ups, each
-      // scanning and copying, were a visible part of reading every clone3, which the fold and a rule both do.
+      // One pass over the fields of each side, the first of each name counting (as `field` finds it): seven
+      // look-ups, each scanning and copying, were a visible part of reading every clone3, which the fold and a
+      // rule both do.
       var raw: UInt64?
       var signal: UInt64?
       var seen: UInt8 = 0
@@ -107,17 +114,19 @@ public struct CloneCall: Hashable, Sendable {
       }
       flags = []
       exitSignal = 0
-      fields.withUnsafeBufferPointer { fields in
-        for index in fields.indices {
-          switch fields[index].name {
-          case "flags"?: if first(1) { raw = fields[index].value.unsignedValue }
-          case "exit_signal"?: if first(2) { signal = fields[index].value.unsignedValue }
-          case "stack"?: if first(4) { stack = fields[index].value.unsignedValue }
-          case "stack_size"?: if first(8) { stackSize = fields[index].value.unsignedValue }
-          case "tls"?: if first(16) { tls = fields[index].value.unsignedValue }
-          case "child_tid"?: if first(32) { childTIDAddress = Self.address(fields[index].value) }
-          case "parent_tid"?: if first(64) { parentTIDAddress = Self.address(fields[index].value) }
-          default: break
+      for side in 0..<2 {
+        (side == 0 ? sides.exit : sides.entry ?? []).withUnsafeBufferPointer { fields in
+          for index in fields.indices {
+            switch fields[index].name {
+            case "flags"?: if first(1) { raw = fields[index].value.unsignedValue }
+            case "exit_signal"?: if first(2) { signal = fields[index].value.unsignedValue }
+            case "stack"?: if first(4) { stack = fields[index].value.unsignedValue }
+            case "stack_size"?: if first(8) { stackSize = fields[index].value.unsignedValue }
+            case "tls"?: if first(16) { tls = fields[index].value.unsignedValue }
+            case "child_tid"?: if first(32) { childTIDAddress = Self.address(fields[index].value) }
+            case "parent_tid"?: if first(64) { parentTIDAddress = Self.address(fields[index].value) }
+            default: break
+            }
           }
         }
       }
