@@ -465,7 +465,8 @@ final class Spool {
       chunk += memory[entry.start..<entry.end]
       if chunk.count > 1 << 16 {
         write(chunk)
-        chunk = []
+        // Kept: a new array would grow again from empty, a copy at each doubling, for every 64 KiB written.
+        chunk.removeAll(keepingCapacity: true)
       }
     }
     if !chunk.isEmpty { write(chunk) }
