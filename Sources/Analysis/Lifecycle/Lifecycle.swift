@@ -174,14 +174,15 @@ public final class Lifecycle {
   }
 
   /// `apply` for a caller that reads no notes (a summary): the fold's state changes the same way, and the
-  /// notes, an array allocated for most lifecycle events, are never made.
-  public func applyWithoutNotes(_ event: TraceEvent) {
+  /// notes, an array allocated for most lifecycle events, are never made. The event is consumed: a caller that
+  /// is done with it hands it over without a copy.
+  public func applyWithoutNotes(_ event: consuming TraceEvent) {
     var notes = NoteList(collecting: false)
     apply(event, notes: &notes)
   }
 
   @inline(__always)
-  private func apply(_ event: TraceEvent, notes: inout NoteList) {
+  private func apply(_ event: consuming TraceEvent, notes: inout NoteList) {
     if eventSerial >= settleDue { settleEndedProvisional() }
     if !finishedIDs.isEmpty { handOverFinished() }
     let task = liveTask(for: event.tid, time: event.time, tgid: event.tgid)
@@ -192,13 +193,17 @@ public final class Lifecycle {
       if record.firstSeen == nil { record.firstSeen = event.time }
       if let time = event.time { record.lastSeen = time }
     }
-    switch event.body {
+    let time = event.time
+    let line = event.origin?.line
+    // The body is moved out of the event, not copied: a copy of the call went through the runtime's value
+    // witnesses, a retain and a release (measured: 2% of the fold's time).
+    switch (consume event).body {
     case .syscall(let call):
       counts.syscalls += 1
       update(task) { $0.syscallCount += 1 }
       let family = Self.family(of: call)
       task.lastSyscall = family
-      if let family { applySyscall(call, family: family, task: task, event: event, notes: &notes) }
+      if let family { applySyscall(call, family: family, task: task, time: time, line: line, notes: &notes) }
     case .exited(let code):
       let cause = exitCause(of: task)
       end(task, .exited(code: code, cause: cause), notes: &notes)
@@ -520,11 +525,13 @@ public final class Lifecycle {
   // MARK: - Syscalls
 
   private func applySyscall(
-    _ call: SyscallEvent, family: Family, task: LiveTask, event: TraceEvent, notes: inout NoteList
+    _ call: SyscallEvent, family: Family, task: LiveTask, time: TraceTime?, line: Int?, notes: inout NoteList
   ) {
     switch family {
     case .creation:
-      if let clone = CloneCall(call) { applyCreation(clone, call: call, task: task, event: event, notes: &notes) }
+      if let clone = CloneCall(call) {
+        applyCreation(clone, call: call, task: task, time: time, line: line, notes: &notes)
+      }
     case .memory:
       if let memory = MemoryCall(call) {
         applyMemory(memory, task: task, returned: call.completeness != .resultUnread, notes: &notes)
@@ -544,7 +551,7 @@ public final class Lifecycle {
     case .futex:
       if let futex = FutexCall(call) { applyFutex(futex, call: call, task: task, notes: &notes) }
     case .exec:
-      applyExec(call, task: task, event: event, notes: &notes)
+      applyExec(call, task: task, time: time, notes: &notes)
     case .exit:
       task.exitCode = ExitCall(call)?.code
     case .exitGroup:
@@ -567,7 +574,7 @@ public final class Lifecycle {
   }
 
   private func applyCreation(
-    _ clone: CloneCall, call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout NoteList
+    _ clone: CloneCall, call: SyscallEvent, task: LiveTask, time: TraceTime?, line: Int?, notes: inout NoteList
   ) {
     guard let result = call.result else { return }
     if case .failure(let errno) = result {
@@ -641,8 +648,8 @@ public final class Lifecycle {
       record.parentID = parentID
       record.parentTID = parentTID
       record.creation = clone
-      record.creationTime = event.time
-      record.creationLine = event.origin?.line
+      record.creationTime = time
+      record.creationLine = line
       record.creatorStack = call.stack
       record.comm = parentComm
       record.createdByRuntime = creatorRuntime
@@ -653,7 +660,7 @@ public final class Lifecycle {
       if !clone.flags.contains(.vm), record.registrations.rseq == nil {
         record.registrations.rseq = task.box.record.registrations.rseq
       }
-      if record.firstSeen == nil { record.firstSeen = event.time }
+      if record.firstSeen == nil { record.firstSeen = time }
     }
     if clone.flags.contains(.childClearTID), let word = clone.childTIDAddress, word != 0 {
       child.addressSpace.childTIDWords[word] = child.recordID
@@ -861,10 +868,10 @@ public final class Lifecycle {
     notes.append(.joinWait(target: target, completed: completed))
   }
 
-  private func applyExec(_ call: SyscallEvent, task: LiveTask, event: TraceEvent, notes: inout NoteList) {
+  private func applyExec(_ call: SyscallEvent, task: LiveTask, time: TraceTime?, notes: inout NoteList) {
     guard let exec = ExecCall(call) else { return }
     var record = TaskRecord.ExecRecord(
-      path: exec.path, arguments: exec.arguments, succeeded: false, errno: nil, time: event.time)
+      path: exec.path, arguments: exec.arguments, succeeded: false, errno: nil, time: time)
     switch call.result {
     case .success?:
       record.succeeded = true
