@@ -105,33 +105,16 @@ public struct CloneCall: Hashable, Sendable {
       // One pass over the fields of each side, the first of each name counting (as `field` finds it): seven
       // look-ups, each scanning and copying, were a visible part of reading every clone3, which the fold and a
       // rule both do.
-      var raw: UInt64?
-      var signal: UInt64?
-      var seen: UInt8 = 0
-      func first(_ bit: UInt8) -> Bool {
-        defer { seen |= bit }
-        return seen & bit == 0
-      }
-      flags = []
-      exitSignal = 0
-      for side in 0..<2 {
-        (side == 0 ? sides.exit : sides.entry ?? []).withUnsafeBufferPointer { fields in
-          for index in fields.indices {
-            switch fields[index].name {
-            case "flags"?: if first(1) { raw = fields[index].value.unsignedValue }
-            case "exit_signal"?: if first(2) { signal = fields[index].value.unsignedValue }
-            case "stack"?: if first(4) { stack = fields[index].value.unsignedValue }
-            case "stack_size"?: if first(8) { stackSize = fields[index].value.unsignedValue }
-            case "tls"?: if first(16) { tls = fields[index].value.unsignedValue }
-            case "child_tid"?: if first(32) { childTIDAddress = Self.address(fields[index].value) }
-            case "parent_tid"?: if first(64) { parentTIDAddress = Self.address(fields[index].value) }
-            default: break
-            }
-          }
-        }
-      }
-      flags = CloneFlagSet(rawValue: raw ?? 0)
-      exitSignal = Int32(truncatingIfNeeded: signal ?? 0)
+      var found = Clone3Fields()
+      sides.exit.withUnsafeBufferPointer { found.read($0) }
+      sides.entry?.withUnsafeBufferPointer { found.read($0) }
+      flags = CloneFlagSet(rawValue: found.flags ?? 0)
+      exitSignal = Int32(truncatingIfNeeded: found.exitSignal ?? 0)
+      stack = found.stack
+      stackSize = found.stackSize
+      tls = found.tls
+      childTIDAddress = found.childTID
+      parentTIDAddress = found.parentTID
     }
     if case .success(let value, _)? = event.result, value > 0 { newTID = Int32(truncatingIfNeeded: value) }
   }
@@ -153,6 +136,41 @@ public struct CloneCall: Hashable, Sendable {
 
   /// All flag bits including the exit signal, as `clone(2)` takes them.
   public var rawFlags: UInt64 { flags.rawValue | (syscall == .clone3 ? 0 : UInt64(exitSignal) & 0xff) }
+
+  /// clone3's fields as one pass over a structure finds them, the first of each name counting. A value of its
+  /// own rather than locals captured by the loop's closure: captured and changed there, they were boxed and
+  /// every change checked for exclusive access at run time.
+  private struct Clone3Fields {
+    var flags: UInt64?
+    var exitSignal: UInt64?
+    var stack: UInt64?
+    var stackSize: UInt64?
+    var tls: UInt64?
+    var childTID: UInt64?
+    var parentTID: UInt64?
+    /// The names already found, a bit each.
+    var seen: UInt8 = 0
+
+    mutating func read(_ fields: UnsafeBufferPointer<Argument>) {
+      for index in fields.indices {
+        switch fields[index].name {
+        case "flags"?: if first(1) { flags = fields[index].value.unsignedValue }
+        case "exit_signal"?: if first(2) { exitSignal = fields[index].value.unsignedValue }
+        case "stack"?: if first(4) { stack = fields[index].value.unsignedValue }
+        case "stack_size"?: if first(8) { stackSize = fields[index].value.unsignedValue }
+        case "tls"?: if first(16) { tls = fields[index].value.unsignedValue }
+        case "child_tid"?: if first(32) { childTID = CloneCall.address(fields[index].value) }
+        case "parent_tid"?: if first(64) { parentTID = CloneCall.address(fields[index].value) }
+        default: break
+        }
+      }
+    }
+
+    private mutating func first(_ bit: UInt8) -> Bool {
+      defer { seen |= bit }
+      return seen & bit == 0
+    }
+  }
 
   /// A pointer argument as an address: strace prints `parent_tid` as `[123]` at exit (the value written), in
   /// which case the address itself is not shown.
