@@ -12,10 +12,10 @@ public final class Lifecycle {
 
   /// Records not yet handed to the sink (all of them when there is no sink), by id.
   @exclusivity(unchecked) private var store: [Int: TaskBox] = [:]
-  private var nextRecordID = 1
+  @exclusivity(unchecked) private var nextRecordID = 1
   /// Thread groups not yet handed to the sink (all of them when there is no sink), by id.
-  private var processStore: [Int: ProcessState] = [:]
-  private var nextProcessID = 1
+  @exclusivity(unchecked) private var processStore: [Int: ProcessState] = [:]
+  @exclusivity(unchecked) private var nextProcessID = 1
   /// Where finished records go when the caller streams them (`nil`: keep every record for `records`).
   private let taskSink: ((TaskRecord) -> Void)?
   private let processSink: ((ProcessRecord) -> Void)?
@@ -24,7 +24,7 @@ public final class Lifecycle {
   @exclusivity(unchecked) private var finishedIDs: [Int] = []
   /// Provisional thread groups that ended, with the event count then (see `settleEndedProvisional`).
   /// (A group is there only while `ended`.)
-  private var endedProvisional = EndedGroups() {
+  @exclusivity(unchecked) private var endedProvisional = EndedGroups() {
     didSet { settleDue = endedProvisional.first.map { $0.1 + Self.adoptionHorizon + 1 } ?? Int.max }
   }
   /// The event count at which the oldest ended provisional group is due to be settled: one comparison per
@@ -34,14 +34,14 @@ public final class Lifecycle {
   /// Live tasks by current tid.
   @exclusivity(unchecked) private var live = LiveTaskTable()
   /// The latest record of every tid ever seen, live or ended, for `wait4` results and comm writes.
-  private var latestRecordByTID: [Int32: Int] = [:]
+  @exclusivity(unchecked) private var latestRecordByTID: [Int32: Int] = [:]
   /// Tasks that appeared with no creating call yet: either present before the trace began, or children whose
   /// first stop came before the parent's clone returned. A later clone returning their tid adopts them.
-  private var unclaimed: [Int32: (id: Int, process: ProcessState)] = [:]
+  @exclusivity(unchecked) private var unclaimed: [Int32: (id: Int, process: ProcessState)] = [:]
   /// Tasks first seen before the trace showed any creation, in order of first sight, until `settleStartup`
   /// decides whether they are the threads of one attached process.
-  private var startupTasks: [LiveTask] = []
-  private var startupSettled = false
+  @exclusivity(unchecked) private var startupTasks: [LiveTask] = []
+  @exclusivity(unchecked) private var startupSettled = false
   /// Signs that the trace began by attaching to running tasks (`strace -p`): tasks announced as attached,
   /// and whether a task's first call was one the trace did not see start (a resume, a `restart_syscall`).
   private var attachedTIDs: Set<Int32> = []
@@ -1046,34 +1046,39 @@ final class TaskBox {
 }
 
 final class ProcessState {
-  var record: Lifecycle.ProcessRecord
+  // Read and written only by the fold, one call at a time; the closures that run during a mutation of a field
+  // (`removeAll`'s predicates) read other values: the dynamic exclusivity checks, a runtime call per access at
+  // every creation and end, are skipped.
+  @exclusivity(unchecked) var record: Lifecycle.ProcessRecord
   var tgid: Int32 { record.tgid }
   /// Every task record of this thread group lifetime.
-  var recordIDs: [Int] = []
+  @exclusivity(unchecked) var recordIDs: [Int] = []
   /// The record that stands for the process (its first task): the one a parent reaps.
-  var representativeID: Int?
+  @exclusivity(unchecked) var representativeID: Int?
   /// The thread group that created this one (nil for a task present when the trace began).
-  var parent: ProcessState?
-  var ended = false
+  @exclusivity(unchecked) var parent: ProcessState?
+  @exclusivity(unchecked) var ended = false
   /// Children that ended and wait to be reaped (by `wait4`) before their records are final.
-  var unreapedChildren: [Int] = []
-  var members: Set<Int32> = []
+  @exclusivity(unchecked) var unreapedChildren: [Int] = []
+  @exclusivity(unchecked) var members: Set<Int32> = []
   /// A thread of the group called `exit_group`: the others' exits follow from it.
-  var exitGroupBy: Int32?
+  @exclusivity(unchecked) var exitGroupBy: Int32?
   /// The status that `exit_group` passed: every thread of the group exits with it.
-  var exitGroupCode: Int32?
+  @exclusivity(unchecked) var exitGroupCode: Int32?
   /// A thread of the group is in `execve`: if it succeeds, the others are killed.
-  var execBy: Int32?
-  var sawGuardedAltStack: Set<Int> = []
+  @exclusivity(unchecked) var execBy: Int32?
+  @exclusivity(unchecked) var sawGuardedAltStack: Set<Int> = []
   /// Threads that ended with no call of their own to explain it (see `explainEarlierExits`).
-  var unexplainedExits: [Int] = []
+  @exclusivity(unchecked) var unexplainedExits: [Int] = []
 
   init(_ record: Lifecycle.ProcessRecord) { self.record = record }
 }
 
 /// The part of a file descriptor table the fold follows: descriptors open on a `comm` file.
 final class FileTable {
-  var commFiles: [Int32: Int32] = [:]
+  /// Read and written only by the fold, one call at a time: no dynamic exclusivity check (every `write`,
+  /// `openat` and `close` touches it).
+  @exclusivity(unchecked) var commFiles: [Int32: Int32] = [:]
 
   func copy() -> FileTable {
     let copy = FileTable()
