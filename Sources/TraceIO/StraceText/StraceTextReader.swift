@@ -212,16 +212,18 @@ public final class StraceTextReader: TraceReader {
   /// dropped that event this is the only reference, and `refill` reuses its box and argument array in place.
   @exclusivity(unchecked) private var recycled: SyscallEvent?
 
+  /// `info` is read in place (`SyscallNameCache.find`).
   @inline(__always)
   private func recycledCall(
-    _ info: SyscallNameInfo, _ tail: StraceCallTail, _ line: Bytes, completeness: SyscallEvent.Completeness,
-    entryTime: TraceTime?
+    _ info: UnsafePointer<SyscallNameInfo>, _ tail: StraceCallTail, _ line: Bytes,
+    completeness: SyscallEvent.Completeness, entryTime: TraceTime?
   ) -> SyscallEvent {
-    var call = recycled.take() ?? SyscallEvent(name: info.name)
+    var call = recycled.take() ?? SyscallEvent(name: info.pointee.name)
     let (code, value, annotation) = tail.storedResult(line)
     call.refill(
-      name: info.name, number: info.number, architecture: info.architecture, completeness: completeness,
-      entryTime: entryTime, durationMicroseconds: tail.duration, result: code, value, annotation: annotation)
+      name: info.pointee.name, number: info.pointee.number, architecture: info.pointee.architecture,
+      completeness: completeness, entryTime: entryTime, durationMicroseconds: tail.duration, result: code, value,
+      annotation: annotation)
     return call
   }
 
@@ -289,21 +291,21 @@ public final class StraceTextReader: TraceReader {
     let slot = tasks.slot(inserting: tid) { TaskState() }
     // A call left open before this one is emitted first: two events, for the general path.
     guard tasks[slot: slot].pending == nil else { return .fallBack }
-    let info = names.lookup(line, from: name, to: nameEnd, architecture: tasks[slot: slot].architecture)
+    let info = names.find(line, from: name, to: nameEnd, architecture: tasks[slot: slot].architecture)
     let argumentsStart = nameEnd + 1
     let tail = StraceCallTail.parse(
-      line, from: argumentsStart, to: line.count, wantAnnotation: info.parseArguments, errnos: errnos)
+      line, from: argumentsStart, to: line.count, wantAnnotation: info.pointee.parseArguments, errnos: errnos)
     let lineNumber = input.lineNumber
     switch tail.kind {
     case .complete, .diedInCall:
       let time = resolveTime(prefix)
-      if info.uninterpreted, let sink = sinkReference {
+      if info.pointee.uninterpreted, let sink = sinkReference {
         sawEvent = true
-        sink._withUnsafeGuaranteedRef { $0.call(tid, time, info.isRestart) }
+        sink._withUnsafeGuaranteedRef { $0.call(tid, time, info.pointee.isRestart) }
         return .consumed
       }
       var call = recycledCall(info, tail, line, completeness: .complete, entryTime: nil)
-      if info.parseArguments {
+      if info.pointee.parseArguments {
         StraceArgumentParser.overwriteArguments(
           line, from: argumentsStart, to: tail.argumentsEnd, symbols: symbols, in: &call.arguments)
       } else {
@@ -317,12 +319,13 @@ public final class StraceTextReader: TraceReader {
     case .unfinished:
       let time = resolveTime(prefix)
       var text: [UInt8]?
-      if info.parseArguments {
+      if info.pointee.parseArguments {
         var kept = spareTexts.popLast() ?? []
         kept.append(contentsOf: UnsafeBufferPointer(rebasing: line[argumentsStart..<tail.argumentsEnd]))
         text = kept
       }
-      tasks[slot: slot].pending = PendingCall(info: info, arguments: text, entryTime: time, line: lineNumber)
+      tasks[slot: slot].pending = PendingCall(
+        info: info.pointee, arguments: text, entryTime: time, line: lineNumber)
       return .consumed
     case .detached, .pidChanged, .incomplete:
       return .fallBack
@@ -344,22 +347,24 @@ public final class StraceTextReader: TraceReader {
     // argument text), and put back when the line falls back.
     var pending = tasks[slot: slot].pending.take()
     let architecture = pending?.info.architecture ?? tasks[slot: slot].architecture
-    let info = names.lookup(line, from: nameStart, to: nameEnd, architecture: architecture)
-    let tail = StraceCallTail.parse(line, from: restStart, to: end, wantAnnotation: info.parseArguments, errnos: errnos)
+    let info = names.find(line, from: nameStart, to: nameEnd, architecture: architecture)
+    let tail = StraceCallTail.parse(
+      line, from: restStart, to: end, wantAnnotation: info.pointee.parseArguments, errnos: errnos)
     // (Another call than the one in flight: strace lost track; two events, for the general path.)
-    guard tail.kind == .complete || tail.kind == .diedInCall, pending == nil || pending?.info.name == info.name else {
+    guard tail.kind == .complete || tail.kind == .diedInCall, pending == nil || pending?.info.name == info.pointee.name
+    else {
       tasks[slot: slot].pending = pending
       return .fallBack
     }
     let time = resolveTime(prefix)
-    if info.uninterpreted, let sink = sinkReference {
+    if info.pointee.uninterpreted, let sink = sinkReference {
       sawEvent = true
-      sink._withUnsafeGuaranteedRef { $0.call(tid, time, pending == nil || info.isRestart) }
+      sink._withUnsafeGuaranteedRef { $0.call(tid, time, pending == nil || info.pointee.isRestart) }
       return .consumed
     }
     var call = recycledCall(
       info, tail, line, completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime)
-    if info.parseArguments {
+    if info.pointee.parseArguments {
       var entry = pending?.arguments.take()
       overwriteJoinedArguments(entry, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
       // Moved out of `entry`, so that emptying it keeps its buffer rather than allocating another.
