@@ -461,13 +461,14 @@ final class Spool {
       return
     }
     var chunk: [UInt8] = []
+    // Room for a chunk and the object that ends it: growing from empty copied it at each doubling.
+    chunk.reserveCapacity(1 << 17)
     for entry in entries.sorted(by: { $0.order < $1.order }) {
       chunk += first ? lead : between
       first = false
       chunk += memory[entry.start..<entry.end]
       if chunk.count > 1 << 16 {
         write(chunk)
-        // Kept: a new array would grow again from empty, a copy at each doubling, for every 64 KiB written.
         chunk.removeAll(keepingCapacity: true)
       }
     }
