@@ -56,7 +56,7 @@ public struct CloneCall: Hashable, Sendable {
   public var newTID: Int32?
 
   /// Reads a creation call from an event; nil if the event is not one.
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     // A `switch` compares the name with each literal directly; `Syscall(rawValue:)` goes through the
     // standard library's generic string-switch lookup, slower for every call the fold reads.
     switch event.name {
