@@ -623,22 +623,33 @@ public final class StraceTextReader: TraceReader {
     }
     // Parsed once, joined: `SIG_SETMASK, [], ` + `NULL, 8`, or `{flags=…}` + ` => {parent_tid=[7]}, 88`. The
     // join is made in a buffer kept for it, so it costs no allocation.
-    joinBuffer.removeAll(keepingCapacity: true)
-    joinBuffer.append(contentsOf: entry)
-    joinBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: line[start..<end]))
-    joinBuffer.withUnsafeBufferPointer {
-      StraceArgumentParser.overwriteArguments($0, from: 0, to: $0.count, symbols: symbols, in: &arguments)
+    let rest = end - start
+    let length = entry.count + rest
+    if joinBuffer.count < length {
+      joinBuffer.deallocate()
+      joinBuffer = .allocate(capacity: max(length, 256))
     }
+    let base = joinBuffer.baseAddress!
+    entry.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: $0.count) }
+    if rest > 0 { (base + entry.count).update(from: line.baseAddress! + start, count: rest) }
+    let joined = UnsafeBufferPointer(start: base, count: length)
+    StraceArgumentParser.overwriteArguments(joined, from: 0, to: length, symbols: symbols, in: &arguments)
     // A call's whole argument text can be as long as a line: do not keep a huge buffer for the rest of the run.
-    if joinBuffer.capacity > 1 << 16 { joinBuffer = [] }
+    if joinBuffer.count > 1 << 16 {
+      joinBuffer.deallocate()
+      joinBuffer = .allocate(capacity: 256)
+    }
   }
 
   /// Emptied buffers of argument text kept at entry, for the next calls left unfinished: most of a thread-heavy
   /// log's calls are split, and each kept its text in a new allocation.
   @exclusivity(unchecked) private var spareTexts: [[UInt8]] = []
 
-  /// Where the two halves of a split call's arguments are joined to be parsed.
-  @exclusivity(unchecked) private var joinBuffer: [UInt8] = []
+  /// Where the two halves of a split call's arguments are joined to be parsed: memory the reader manages
+  /// itself, as an array it was retained and released (twice) for every split call.
+  @exclusivity(unchecked) private var joinBuffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 256)
+
+  deinit { joinBuffer.deallocate() }
 
   /// A non-leader's execve took the leader's pid. In one file (`-f`) the leader's `<... execve resumed>` closes
   /// it; in a `-ff` file the rest is in the leader's file, so the entry goes out now for the merger to join.
