@@ -48,7 +48,14 @@ public final class Lifecycle {
   private var sawCallStartedBeforeTrace = false
   /// The task of the previous event (see `liveTask`), and its tid then: the task is let go whenever it ends or
   /// changes tid, so a match of the tid alone finds it, without a look two references deep into its record.
-  @exclusivity(unchecked) private var lastTask: LiveTask? { didSet { lastTID = lastTask?.box.record.tid } }
+  @exclusivity(unchecked) private var lastTask: LiveTask? {
+    didSet {
+      lastTID = lastTask?.box.record.tid
+      lastTaskReference = lastTask.map { Unmanaged.passUnretained($0) }
+    }
+  }
+  /// `lastTask`, which keeps it alive, reached without a retain (`applyUninterpretedCall`).
+  @exclusivity(unchecked) private var lastTaskReference: Unmanaged<LiveTask>?
   @exclusivity(unchecked) private var lastTID: Int32?
   /// Counts events, to order a task's last activity against other tasks' ends.
   @exclusivity(unchecked) private var eventSerial = 0
@@ -229,7 +236,20 @@ public final class Lifecycle {
   public func applyUninterpretedCall(tid: Int32, time: TraceTime?, startedBeforeTrace: Bool = false) {
     if eventSerial >= settleDue { settleEndedProvisional() }
     if !finishedIDs.isEmpty { handOverFinished() }
-    let task = liveTask(for: tid, time: time, tgid: nil)
+    // The previous event's task, as `liveTask` finds it, without the retain and release (atomic, on most lines of
+    // a log) of a strong reference: nothing below lets a task go.
+    if lastTID == tid, let task = lastTaskReference {
+      task._withUnsafeGuaranteedRef {
+        count(uninterpretedCallOf: $0, time: time, startedBeforeTrace: startedBeforeTrace)
+      }
+    } else {
+      let task = liveTask(for: tid, time: time, tgid: nil)
+      count(uninterpretedCallOf: task, time: time, startedBeforeTrace: startedBeforeTrace)
+    }
+  }
+
+  @inline(__always)
+  private func count(uninterpretedCallOf task: LiveTask, time: TraceTime?, startedBeforeTrace: Bool) {
     if !startupSettled { noteStartup(task, startedBeforeTrace: startedBeforeTrace) }
     eventSerial += 1
     task.lastEventSerial = eventSerial
