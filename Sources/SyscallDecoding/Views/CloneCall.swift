@@ -105,16 +105,15 @@ public struct CloneCall: Hashable, Sendable {
       // One pass over the fields of each side, the first of each name counting (as `field` finds it): seven
       // look-ups, each scanning and copying, were a visible part of reading every clone3, which the fold and a
       // rule both do.
-      var found = Clone3Fields()
-      sides.exit.withUnsafeBufferPointer { found.read($0) }
-      sides.entry?.withUnsafeBufferPointer { found.read($0) }
-      flags = CloneFlagSet(rawValue: found.flags ?? 0)
-      exitSignal = Int32(truncatingIfNeeded: found.exitSignal ?? 0)
-      stack = found.stack
-      stackSize = found.stackSize
-      tls = found.tls
-      childTIDAddress = found.childTID
-      parentTIDAddress = found.parentTID
+      var seen: UInt8 = 0
+      var raw: UInt64?
+      var signal: UInt64?
+      flags = []
+      exitSignal = 0
+      sides.exit.withUnsafeBufferPointer { readClone3Fields($0, seen: &seen, flags: &raw, exitSignal: &signal) }
+      sides.entry?.withUnsafeBufferPointer { readClone3Fields($0, seen: &seen, flags: &raw, exitSignal: &signal) }
+      flags = CloneFlagSet(rawValue: raw ?? 0)
+      exitSignal = Int32(truncatingIfNeeded: signal ?? 0)
     }
     if case .success(let value, _)? = event.result, value > 0 { newTID = Int32(truncatingIfNeeded: value) }
   }
@@ -137,50 +136,41 @@ public struct CloneCall: Hashable, Sendable {
   /// All flag bits including the exit signal, as `clone(2)` takes them.
   public var rawFlags: UInt64 { flags.rawValue | (syscall == .clone3 ? 0 : UInt64(exitSignal) & 0xff) }
 
-  /// clone3's fields as one pass over a structure finds them, the first of each name counting. A value of its
-  /// own rather than locals captured by the loop's closure: captured and changed there, they were boxed and
-  /// every change checked for exclusive access at run time.
-  private struct Clone3Fields {
-    var flags: UInt64?
-    var exitSignal: UInt64?
-    var stack: UInt64?
-    var stackSize: UInt64?
-    var tls: UInt64?
-    var childTID: UInt64?
-    var parentTID: UInt64?
-    /// The names already found, a bit each.
-    var seen: UInt8 = 0
-
-    mutating func read(_ fields: UnsafeBufferPointer<Argument>) {
-      for index in fields.indices {
-        guard let name = fields[index].name else { continue }
-        let bit = Self.bit(of: name)
-        guard bit != 0, seen & bit == 0 else { continue }
-        seen |= bit
-        // (Each value read in place: a copy of the flags, a symbolic value, retains its parts.)
-        switch bit {
-        case 1: flags = fields[index].value.unsignedValue
-        case 2: exitSignal = fields[index].value.unsignedValue
-        case 4: stack = fields[index].value.unsignedValue
-        case 8: stackSize = fields[index].value.unsignedValue
-        case 16: tls = fields[index].value.unsignedValue
-        case 32: childTID = CloneCall.address(fields[index].value)
-        default: parentTID = CloneCall.address(fields[index].value)
-        }
+  /// clone3's fields of one side of its argument, the first of each name counting (`seen`: the names found, a
+  /// bit each). A method with its state passed in, not a local function over captured locals: those were boxed
+  /// and every change checked for exclusive access at run time.
+  private mutating func readClone3Fields(
+    _ fields: UnsafeBufferPointer<Argument>, seen: inout UInt8, flags: inout UInt64?, exitSignal: inout UInt64?
+  ) {
+    for index in fields.indices {
+      guard let name = fields[index].name else { continue }
+      let bit = Self.clone3FieldBit(name)
+      guard bit != 0, seen & bit == 0 else { continue }
+      seen |= bit
+      // (Each value read in place: a copy of the flags, a symbolic value, retains its parts.)
+      switch bit {
+      case 1: flags = fields[index].value.unsignedValue
+      case 2: exitSignal = fields[index].value.unsignedValue
+      case 4: stack = fields[index].value.unsignedValue
+      case 8: stackSize = fields[index].value.unsignedValue
+      case 16: tls = fields[index].value.unsignedValue
+      case 32: childTIDAddress = Self.address(fields[index].value)
+      default: parentTIDAddress = Self.address(fields[index].value)
       }
     }
+  }
 
-    /// The bit of a field the view reads, 0 for others. By length first, so that a field costs one comparison
-    /// of names: a `switch` over the seven compared a name with each in turn, a runtime call per mismatch.
-    private static func bit(of name: String) -> UInt8 {
-      switch name.utf8.count {
-      case 3: return name == "tls" ? 16 : 0
-      case 5: return name == "flags" ? 1 : name == "stack" ? 4 : 0
-      case 9: return name == "child_tid" ? 32 : 0
-      case 10: return name == "stack_size" ? 8 : name == "parent_tid" ? 64 : 0
-      case 11: return name == "exit_signal" ? 2 : 0
-      default: return 0
-      }
+  /// The bit of a clone3 field the view reads, 0 for others. By length first, so that a field costs one
+  /// comparison of names: a `switch` over the seven compared a name with each in turn, a runtime call per
+  /// mismatch.
+  private static func clone3FieldBit(_ name: String) -> UInt8 {
+    switch name.utf8.count {
+    case 3: return name == "tls" ? 16 : 0
+    case 5: return name == "flags" ? 1 : name == "stack" ? 4 : 0
+    case 9: return name == "child_tid" ? 32 : 0
+    case 10: return name == "stack_size" ? 8 : name == "parent_tid" ? 64 : 0
+    case 11: return name == "exit_signal" ? 2 : 0
+    default: return 0
     }
   }
 
