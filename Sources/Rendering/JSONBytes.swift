@@ -83,6 +83,7 @@ struct JSONBytes {
     capacity = newCapacity
   }
 
+  @inline(__always)
   mutating func raw(_ text: StaticString) {
     text.withUTF8Buffer { append(contentsOf: $0) }
   }
@@ -98,6 +99,7 @@ struct JSONBytes {
     needsComma = true
   }
 
+  @inline(__always)
   mutating func openArray(_ key: StaticString) { open(key, UInt8(ascii: "[")) }
 
   mutating func closeArray() {
@@ -105,6 +107,7 @@ struct JSONBytes {
     needsComma = true
   }
 
+  @inline(__always)
   mutating func openObject(_ key: StaticString) { open(key, UInt8(ascii: "{")) }
 
   /// `"key":{…}` with the members `members` writes for `value`, or `"key":null` when there is none: the shape
@@ -116,6 +119,7 @@ struct JSONBytes {
     closeObject()
   }
 
+  @inline(__always)
   private mutating func open(_ key: StaticString, _ bracket: UInt8) {
     self.key(key)
     append(bracket)
@@ -123,7 +127,9 @@ struct JSONBytes {
   }
 
   /// `,"key":` (the comma when one is due) written with one capacity check: a summary writes dozens of keys per
-  /// task, and one check and count update per byte made this the encoder's busiest function.
+  /// task, and one check and count update per byte made this the encoder's busiest function. Inlined, so that
+  /// the literal's length is known where it is copied: a few stores instead of a call and a `memcpy` per key.
+  @inline(__always)
   mutating func key(_ key: StaticString) {
     guard key.hasPointerRepresentation else {
       // A one-scalar literal can be stored as the scalar: the general path handles it.
@@ -150,6 +156,7 @@ struct JSONBytes {
     needsComma = false
   }
 
+  @inline(__always)
   mutating func field(_ key: StaticString, _ value: String?) {
     self.key(key)
     if let value { string(value) } else { raw("null") }
@@ -157,6 +164,7 @@ struct JSONBytes {
   }
 
   /// A string value from the program's own text (an enum's name), which never needs escaping: copied as it is.
+  @inline(__always)
   mutating func field(_ key: StaticString, literal value: StaticString) {
     self.key(key)
     append(UInt8(ascii: "\""))
@@ -165,18 +173,21 @@ struct JSONBytes {
     needsComma = true
   }
 
+  @inline(__always)
   mutating func field<T: BinaryInteger>(_ key: StaticString, _ value: T?) {
     self.key(key)
     if let value { integer(Int64(value)) } else { raw("null") }
     needsComma = true
   }
 
+  @inline(__always)
   mutating func field(_ key: StaticString, _ value: UInt64?) {
     self.key(key)
     if let value { unsigned(value) } else { raw("null") }
     needsComma = true
   }
 
+  @inline(__always)
   mutating func field(_ key: StaticString, _ value: Bool?) {
     self.key(key)
     if let value { if value { raw("true") } else { raw("false") } } else { raw("null") }
@@ -184,6 +195,7 @@ struct JSONBytes {
   }
 
   /// An address as a `"0x…"` string: JSON numbers lose precision past 2^53 in many consumers.
+  @inline(__always)
   mutating func hexField(_ key: StaticString, _ value: UInt64?) {
     self.key(key)
     guard let value else {
@@ -209,6 +221,7 @@ struct JSONBytes {
     needsComma = true
   }
 
+  @inline(__always)
   mutating func null(_ key: StaticString) {
     self.key(key)
     raw("null")

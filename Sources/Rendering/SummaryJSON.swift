@@ -52,7 +52,7 @@ public final class SummaryJSON {
 
   /// `"clone_flags":[…],"resources":{…}` for a flag set, encoded once (and numbered in the task spool): a trace
   /// has few distinct flag sets and many tasks.
-  private var creationFragments: [UInt64: (bytes: [UInt8], id: Int32)] = [:]
+  @exclusivity(unchecked) private var creationFragments: [UInt64: (bytes: [UInt8], id: Int32)] = [:]
 
   private func creationFragment(_ flags: CloneFlagSet) -> [UInt8] {
     if let cached = creationFragments[flags.rawValue] { return cached.bytes }
@@ -359,11 +359,13 @@ final class Spool {
     var suffixLength: UInt32
   }
 
-  private var memory: [UInt8] = []
-  private var entries: [(order: Int, start: Int, end: Int)] = []
-  private var file: UnsafeMutablePointer<FILE>?
+  // Used by one summary on one thread and never re-entered: the dynamic exclusivity checks, runtime calls on
+  // every object appended, are skipped.
+  @exclusivity(unchecked) private var memory: [UInt8] = []
+  @exclusivity(unchecked) private var entries: [(order: Int, start: Int, end: Int)] = []
+  @exclusivity(unchecked) private var file: UnsafeMutablePointer<FILE>?
   private let memoryLimit: Int
-  private var fragments: [[UInt8]] = []
+  @exclusivity(unchecked) private var fragments: [[UInt8]] = []
   /// Larger than any object the summary writes.
   private static let maximumRecord: UInt32 = 64 << 20
 
@@ -459,13 +461,15 @@ final class Spool {
       return
     }
     var chunk: [UInt8] = []
+    // Room for a chunk and the object that ends it: growing from empty copied it at each doubling.
+    chunk.reserveCapacity(1 << 17)
     for entry in entries.sorted(by: { $0.order < $1.order }) {
       chunk += first ? lead : between
       first = false
       chunk += memory[entry.start..<entry.end]
       if chunk.count > 1 << 16 {
         write(chunk)
-        chunk = []
+        chunk.removeAll(keepingCapacity: true)
       }
     }
     if !chunk.isEmpty { write(chunk) }

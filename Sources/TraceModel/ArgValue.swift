@@ -62,12 +62,25 @@ public struct StringValue: Hashable, Sendable {
 extension ArgValue {
   /// The value as an unsigned number, if it is one (an address, an integer, or a fully known symbol set).
   /// A changed value gives its value at entry.
+  // Inlinable, and recursive only through `nestedUnsignedValue`, so that it inlines into a view reading a number
+  // in place (`ArgumentList`), which then reads a symbolic value's number without copying the value: a copy
+  // is a retain and a release of its parts, twice for an `mmap`.
+  @inlinable
   public var unsignedValue: UInt64? {
     switch self {
     case .integer(let value): return UInt64(bitPattern: value)
     case .address(let value): return value
     case .symbolic(let symbolic): return symbolic.raw
     case .fileDescriptor(let fd, _): return UInt64(bitPattern: Int64(fd))
+    case .changed, .array: return nestedUnsignedValue
+    default: return nil
+    }
+  }
+
+  /// `unsignedValue` of the values that hold others.
+  @usableFromInline
+  var nestedUnsignedValue: UInt64? {
+    switch self {
     case .changed(let from, _): return from.unsignedValue
     case .array(let elements, _) where elements.count == 1: return elements[0].unsignedValue
     default: return nil
@@ -75,6 +88,7 @@ extension ArgValue {
   }
 
   /// The value as a signed number, if it is one.
+  @inlinable
   public var signedValue: Int64? {
     switch self {
     case .integer(let value): return value

@@ -88,6 +88,7 @@ final class AddressSpace {
   func protect(start: UInt64, length: UInt64, protection: MemoryProtection) {
     let end = start &+ pageAlign(length)
     guard end > start else { return }
+    if growsLowerNeighbour(start: start, end: end, protection: protection) { return }
     split(at: start)
     split(at: end)
     let first = insertionIndex(start)
@@ -97,6 +98,22 @@ final class AddressSpace {
       index += 1
     }
     coalesce(from: first - 1, through: index)
+  }
+
+  /// The commit pattern of malloc arenas and the JVM: `[start, end)` is the low part of a region and the region
+  /// below, of the same mapping, already has `protection`. Moving the boundary between the two is what splitting,
+  /// setting and coalescing would leave, without inserting a region and removing it again (each a move of every
+  /// region above: most of an `mprotect`'s cost on a Java log). False, and nothing changed, otherwise.
+  private func growsLowerNeighbour(start: UInt64, end: UInt64, protection: MemoryProtection) -> Bool {
+    guard let index = regionIndex(containing: start), index > 0 else { return false }
+    let region = regions[index]
+    let below = regions[index - 1]
+    guard region.start == start, end < region.end, region.protection != protection, below.end == start,
+      below.mappingID == region.mappingID, below.protection == protection, below.stackHint == region.stackHint
+    else { return false }
+    regions[index - 1].end = end
+    regions[index].start = end
+    return true
   }
 
   /// Joins neighbours in `regions[low...high]` (clamped) that are one piece of one mapping with one protection.

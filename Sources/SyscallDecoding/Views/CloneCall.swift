@@ -56,7 +56,7 @@ public struct CloneCall: Hashable, Sendable {
   public var newTID: Int32?
 
   /// Reads a creation call from an event; nil if the event is not one.
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     // A `switch` compares the name with each literal directly; `Syscall(rawValue:)` goes through the
     // standard library's generic string-switch lookup, slower for every call the fold reads.
     switch event.name {
@@ -66,7 +66,7 @@ public struct CloneCall: Hashable, Sendable {
     case "vfork": syscall = .vfork
     default: return nil
     }
-    switch syscall {
+    arguments: switch syscall {
     case .fork:
       flags = []
       exitSignal = 17  // SIGCHLD: fork() is clone(SIGCHLD)
@@ -84,8 +84,14 @@ public struct CloneCall: Hashable, Sendable {
       tls = event.argument(named: "tls", at: 4)?.unsignedValue
     case .clone3:
       let args = event.argument(at: 0)
-      guard case .structure(let fields)? = args else {
-        // Unread (an address) or changed by the call: each field as `field` finds it.
+      // strace prints a successful clone3's argument as changed (`{flags=…} => {parent_tid=[…]}`): a field is
+      // the exit side's, else the entry side's, as `field` finds it.
+      let sides: (exit: [Argument], entry: [Argument]?)
+      switch args {
+      case .structure(let fields)?: sides = (fields, nil)
+      case .changed(.structure(let from), .structure(let to))?: sides = (to, from)
+      default:
+        // Unread (an address), or a shape `field` has its own rules for: each field as `field` finds it.
         let raw = args?.field("flags")?.unsignedValue ?? 0
         flags = CloneFlagSet(rawValue: raw)
         exitSignal = Int32(truncatingIfNeeded: args?.field("exit_signal")?.unsignedValue ?? 0)
@@ -94,33 +100,18 @@ public struct CloneCall: Hashable, Sendable {
         tls = args?.field("tls")?.unsignedValue
         childTIDAddress = Self.address(args?.field("child_tid"))
         parentTIDAddress = Self.address(args?.field("parent_tid"))
-        break
+        break arguments
       }
-      // One pass over the fields, the first of each name counting (as `field` finds it): seven look-ups, each
-      // scanning and copying, were a visible part of reading every clone3, which the fold and a rule both do.
+      // One pass over the fields of each side, the first of each name counting (as `field` finds it): seven
+      // look-ups, each scanning and copying, were a visible part of reading every clone3, which the fold and a
+      // rule both do.
+      var seen: UInt8 = 0
       var raw: UInt64?
       var signal: UInt64?
-      var seen: UInt8 = 0
-      func first(_ bit: UInt8) -> Bool {
-        defer { seen |= bit }
-        return seen & bit == 0
-      }
       flags = []
       exitSignal = 0
-      fields.withUnsafeBufferPointer { fields in
-        for index in fields.indices {
-          switch fields[index].name {
-          case "flags"?: if first(1) { raw = fields[index].value.unsignedValue }
-          case "exit_signal"?: if first(2) { signal = fields[index].value.unsignedValue }
-          case "stack"?: if first(4) { stack = fields[index].value.unsignedValue }
-          case "stack_size"?: if first(8) { stackSize = fields[index].value.unsignedValue }
-          case "tls"?: if first(16) { tls = fields[index].value.unsignedValue }
-          case "child_tid"?: if first(32) { childTIDAddress = Self.address(fields[index].value) }
-          case "parent_tid"?: if first(64) { parentTIDAddress = Self.address(fields[index].value) }
-          default: break
-          }
-        }
-      }
+      sides.exit.withUnsafeBufferPointer { readClone3Fields($0, seen: &seen, flags: &raw, exitSignal: &signal) }
+      sides.entry?.withUnsafeBufferPointer { readClone3Fields($0, seen: &seen, flags: &raw, exitSignal: &signal) }
       flags = CloneFlagSet(rawValue: raw ?? 0)
       exitSignal = Int32(truncatingIfNeeded: signal ?? 0)
     }
@@ -144,6 +135,44 @@ public struct CloneCall: Hashable, Sendable {
 
   /// All flag bits including the exit signal, as `clone(2)` takes them.
   public var rawFlags: UInt64 { flags.rawValue | (syscall == .clone3 ? 0 : UInt64(exitSignal) & 0xff) }
+
+  /// clone3's fields of one side of its argument, the first of each name counting (`seen`: the names found, a
+  /// bit each). A method with its state passed in, not a local function over captured locals: those were boxed
+  /// and every change checked for exclusive access at run time.
+  private mutating func readClone3Fields(
+    _ fields: UnsafeBufferPointer<Argument>, seen: inout UInt8, flags: inout UInt64?, exitSignal: inout UInt64?
+  ) {
+    for index in fields.indices {
+      guard let name = fields[index].name else { continue }
+      let bit = Self.clone3FieldBit(name)
+      guard bit != 0, seen & bit == 0 else { continue }
+      seen |= bit
+      // (Each value read in place: a copy of the flags, a symbolic value, retains its parts.)
+      switch bit {
+      case 1: flags = fields[index].value.unsignedValue
+      case 2: exitSignal = fields[index].value.unsignedValue
+      case 4: stack = fields[index].value.unsignedValue
+      case 8: stackSize = fields[index].value.unsignedValue
+      case 16: tls = fields[index].value.unsignedValue
+      case 32: childTIDAddress = Self.address(fields[index].value)
+      default: parentTIDAddress = Self.address(fields[index].value)
+      }
+    }
+  }
+
+  /// The bit of a clone3 field the view reads, 0 for others. By length first, so that a field costs one
+  /// comparison of names: a `switch` over the seven compared a name with each in turn, a runtime call per
+  /// mismatch.
+  private static func clone3FieldBit(_ name: String) -> UInt8 {
+    switch name.utf8.count {
+    case 3: return name == "tls" ? 16 : 0
+    case 5: return name == "flags" ? 1 : name == "stack" ? 4 : 0
+    case 9: return name == "child_tid" ? 32 : 0
+    case 10: return name == "stack_size" ? 8 : name == "parent_tid" ? 64 : 0
+    case 11: return name == "exit_signal" ? 2 : 0
+    default: return 0
+    }
+  }
 
   /// A pointer argument as an address: strace prints `parent_tid` as `[123]` at exit (the value written), in
   /// which case the address itself is not shown.

@@ -18,7 +18,7 @@ public struct FutexCall: Hashable, Sendable {
   /// Whether a timeout was given (a wait with a timeout can end with ETIMEDOUT).
   public var hasTimeout: Bool
 
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     guard event.name == "futex" || event.name == "futex_time64" else { return nil }
     // Read in place (`withArguments`): a copy of each value costs reference counting.
     let read: (address: UInt64, op: UInt64, value: Int64?, hasTimeout: Bool)? = event.withArguments { arguments in

@@ -33,7 +33,7 @@ public enum MemoryCall: Hashable, Sendable {
   case unmap(address: UInt64, length: UInt64)
   case advise(address: UInt64, length: UInt64, advice: UInt64)
 
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     // The arguments are read in place (`withArguments`): a copy of each value costs reference counting.
     let call: MemoryCall? = event.withArguments { arguments in
       switch event.name {

@@ -6,7 +6,7 @@ public struct ExecCall: Hashable, Sendable {
   public var arguments: [String]
   public var argumentsTruncated: Bool
 
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     let pathIndex: Int
     switch event.name {
     case "execve": pathIndex = 0
@@ -29,7 +29,7 @@ public struct ExitCall: Hashable, Sendable {
   public var wholeGroup: Bool
   public var code: Int32
 
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     switch event.name {
     case "exit": wholeGroup = false
     case "exit_group": wholeGroup = true
@@ -46,7 +46,7 @@ public struct SignalSendCall: Hashable, Sendable {
   public var targetsThread: Bool
   public var signal: Int32
 
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     let targetIndex: Int
     let signalIndex: Int
     switch event.name {
@@ -69,7 +69,7 @@ public struct WaitCall: Hashable, Sendable {
   public var reaped: Int32?
   public var exitStatusText: String?
 
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     switch event.name {
     case "wait4", "waitpid":
       reaped = event.result?.value.flatMap { $0 > 0 ? Int32(truncatingIfNeeded: $0) : nil }

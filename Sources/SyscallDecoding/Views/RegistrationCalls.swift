@@ -16,7 +16,7 @@ public enum RegistrationCall: Hashable, Sendable {
   /// `sigaltstack(ss, old)`: the alternate signal stack (`disable` = `SS_DISABLE`).
   case signalStack(base: UInt64?, size: UInt64?, disable: Bool)
 
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     switch event.name {
     case "rseq":
       // Read in place (`withArguments`): a copy of each value costs reference counting.
@@ -79,7 +79,7 @@ public enum NamingCall: Hashable, Sendable {
   case write(fd: Int32, path: String?, bytes: [UInt8])
   case close(fd: Int32)
 
-  public init?(_ event: SyscallEvent) {
+  public init?(_ event: borrowing SyscallEvent) {
     switch event.name {
     case "prctl":
       // PR_SET_NAME = 15 (include/uapi/linux/prctl.h)

@@ -52,38 +52,59 @@ struct ShortName: Equatable {
 final class ShortNameTable<Value> {
   private let mask: Int
   private let keys: UnsafeMutablePointer<ShortName>
-  private let values: UnsafeMutablePointer<Value?>
+  /// The value of each slot whose key is set; uninitialized elsewhere.
+  private let values: UnsafeMutablePointer<Value>
   private var filled = 0
+  /// The value last made for a name the full table did not keep (`pointer(for:)`), when there was one.
+  private let overflow = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+  private var overflowFilled = false
 
   init(bits: Int) {
     mask = (1 << bits) - 1
     keys = .allocate(capacity: 1 << bits)
     keys.initialize(repeating: ShortName(), count: 1 << bits)
     values = .allocate(capacity: 1 << bits)
-    values.initialize(repeating: nil, count: 1 << bits)
   }
 
   deinit {
-    values.deinitialize(count: mask + 1)
+    for slot in 0...mask where keys[slot].meta != 0 { (values + slot).deinitialize(count: 1) }
     values.deallocate()
     keys.deallocate()
+    if overflowFilled { overflow.deinitialize(count: 1) }
+    overflow.deallocate()
   }
 
   /// The value for `key`, made by `make` the first time.
   @inline(__always)
   func value(for key: ShortName, make: () -> Value) -> Value {
+    pointer(for: key, make: make).pointee
+  }
+
+  /// Where the value for `key` is kept, made by `make` the first time: for a caller that reads a few fields of
+  /// it, which a copy of the whole value would cost a retain and a release of each reference in it. Valid until
+  /// the next lookup (a value the full table does not keep waits in one slot, which the next such lookup
+  /// reuses).
+  @inline(__always)
+  func pointer(for key: ShortName, make: () -> Value) -> UnsafePointer<Value> {
     var slot = Int(truncatingIfNeeded: key.hash) & mask
     while true {
       if keys[slot].meta == 0 { break }
-      if keys[slot] == key, let value = values[slot] { return value }
+      if keys[slot] == key { return UnsafePointer(values + slot) }
       slot = (slot + 1) & mask
     }
     let value = make()
-    if filled < (mask + 1) * 3 / 4 {
-      keys[slot] = key
-      values[slot] = value
-      filled += 1
-    }
-    return value
+    guard filled < (mask + 1) * 3 / 4 else { return keep(value) }
+    keys[slot] = key
+    (values + slot).initialize(to: value)
+    filled += 1
+    return UnsafePointer(values + slot)
+  }
+
+  /// Holds a value the table does not keep where `pointer(for:)` hands out such values: valid until the next
+  /// lookup or `keep`.
+  func keep(_ value: Value) -> UnsafePointer<Value> {
+    if overflowFilled { overflow.pointee = value } else { overflow.initialize(to: value) }
+    overflowFilled = true
+    return UnsafePointer(overflow)
   }
 }

@@ -163,6 +163,14 @@ struct StraceCallTail {
   /// `-T`: ` <0.000018>` at the very end. Decorations (`3</etc/ld.so.cache>`, `-Y`'s `6549<comm>`) also end in
   /// `>`, but strace glues them to their number, while `-T` follows a space and holds only `digits.digits`.
   static func durationField(_ bytes: Bytes, from start: Int, to end: Int) -> (Int64, Int)? {
+    // The usual ` <S.ffffff>`, read at fixed places (a scan back over the digits was a few percent of reading a
+    // `-T` log); anything else, more seconds digits included, below.
+    let open = end - 10
+    if open - 1 > start, bytes[open] == ASCII.less, bytes[open - 1] == ASCII.space, bytes[end - 8] == ASCII.dot,
+      ASCII.isDigit(bytes[end - 9]), let fraction = bytes.sixDigits(at: end - 7)
+    {
+      return (Int64(bytes[end - 9] &- ASCII.zero) &* 1_000_000 &+ fraction, open)
+    }
     var index = end - 2
     var sawDot = false
     while index > start, ASCII.isDigit(bytes[index]) || bytes[index] == ASCII.dot {

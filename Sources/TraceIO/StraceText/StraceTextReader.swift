@@ -76,7 +76,24 @@ public final class StraceTextReader: TraceReader {
   /// `applyUninterpretedCall`); `startedBeforeTrace` says the call is a resume whose start the log lacks or a
   /// `restart_syscall` (what a task's first call looks like when strace attached to it). Most lines of a real log are such calls, and building, handing out and
   /// dropping an event for each is most of the cost of reading them.
-  @exclusivity(unchecked) public var uninterpretedCallSink: ((_ tid: Int32, _ time: TraceTime?, _ startedBeforeTrace: Bool) -> Void)?
+  @exclusivity(unchecked) public var uninterpretedCallSink: ((_ tid: Int32, _ time: TraceTime?, _ startedBeforeTrace: Bool) -> Void)? {
+    didSet {
+      sink = uninterpretedCallSink.map(CallSink.init)
+      sinkReference = sink.map { Unmanaged.passUnretained($0) }
+    }
+  }
+
+  /// `uninterpretedCallSink`, boxed and reached without reference counting: a call through the optional
+  /// closure retained and released its context, two atomic operations for most lines of a log (measured: a
+  /// tenth of the time of such a line). The box is owned by `sink`, which changes only with the public
+  /// property, never while the sink runs.
+  private final class CallSink {
+    typealias Call = (_ tid: Int32, _ time: TraceTime?, _ startedBeforeTrace: Bool) -> Void
+    let call: Call
+    init(_ call: @escaping Call) { self.call = call }
+  }
+  private var sink: CallSink?
+  @exclusivity(unchecked) private var sinkReference: Unmanaged<CallSink>?
 
   struct TaskState {
     var architecture: Architecture = .x86_64
@@ -195,17 +212,29 @@ public final class StraceTextReader: TraceReader {
   /// dropped that event this is the only reference, and `refill` reuses its box and argument array in place.
   @exclusivity(unchecked) private var recycled: SyscallEvent?
 
+  /// `info` is read in place (`SyscallNameCache.find`).
   @inline(__always)
   private func recycledCall(
-    _ info: SyscallNameInfo, _ tail: StraceCallTail, _ line: Bytes, completeness: SyscallEvent.Completeness,
-    entryTime: TraceTime?
+    _ info: UnsafePointer<SyscallNameInfo>, _ tail: StraceCallTail, _ line: Bytes,
+    completeness: SyscallEvent.Completeness, entryTime: TraceTime?
   ) -> SyscallEvent {
-    var call = recycled.take() ?? SyscallEvent(name: info.name)
+    var call = recycled.take() ?? SyscallEvent(name: info.pointee.name)
     let (code, value, annotation) = tail.storedResult(line)
     call.refill(
-      name: info.name, number: info.number, architecture: info.architecture, completeness: completeness,
-      entryTime: entryTime, durationMicroseconds: tail.duration, result: code, value, annotation: annotation)
+      name: info.pointee.name, number: info.pointee.number, architecture: info.pointee.architecture,
+      completeness: completeness, entryTime: entryTime, durationMicroseconds: tail.duration, result: code, value,
+      annotation: annotation)
     return call
+  }
+
+  /// Puts the fast path's event in `ready`, which is empty then (`nextEvent` takes it before reading a line).
+  /// An assignment would first destroy the old `TraceEvent?`, and that destroy goes through the runtime's
+  /// generic enum witnesses even for nil (measured: about 2% of reading a Java log); initializing the empty
+  /// slot in place has nothing to destroy.
+  @inline(__always)
+  private func fill(_ event: consuming TraceEvent) {
+    assert(ready == nil, "the fast path's slot is taken before each line")
+    withUnsafeMutablePointer(to: &ready) { $0.initialize(to: event) }
   }
 
   private enum FastOutcome {
@@ -262,39 +291,41 @@ public final class StraceTextReader: TraceReader {
     let slot = tasks.slot(inserting: tid) { TaskState() }
     // A call left open before this one is emitted first: two events, for the general path.
     guard tasks[slot: slot].pending == nil else { return .fallBack }
-    let info = names.lookup(line, from: name, to: nameEnd, architecture: tasks[slot: slot].architecture)
+    let info = names.find(line, from: name, to: nameEnd, architecture: tasks[slot: slot].architecture)
     let argumentsStart = nameEnd + 1
     let tail = StraceCallTail.parse(
-      line, from: argumentsStart, to: line.count, wantAnnotation: info.parseArguments, errnos: errnos)
+      line, from: argumentsStart, to: line.count, wantAnnotation: info.pointee.parseArguments, errnos: errnos)
     let lineNumber = input.lineNumber
     switch tail.kind {
     case .complete, .diedInCall:
       let time = resolveTime(prefix)
-      if info.uninterpreted, let sink = uninterpretedCallSink {
+      if info.pointee.uninterpreted, let sink = sinkReference {
         sawEvent = true
-        sink(tid, time, info.isRestart)
+        sink._withUnsafeGuaranteedRef { $0.call(tid, time, info.pointee.isRestart) }
         return .consumed
       }
       var call = recycledCall(info, tail, line, completeness: .complete, entryTime: nil)
-      if info.parseArguments {
+      if info.pointee.parseArguments {
         StraceArgumentParser.overwriteArguments(
           line, from: argumentsStart, to: tail.argumentsEnd, symbols: symbols, in: &call.arguments)
       } else {
         StraceArgumentParser.truncate(&call.arguments, to: 0)
       }
       recycled = call
-      ready = TraceEvent(
-        tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber))
+      fill(
+        TraceEvent(
+          tid: tid, time: time, body: .syscall(call), origin: TraceEvent.Origin(file: fileIndex, line: lineNumber)))
       return .event
     case .unfinished:
       let time = resolveTime(prefix)
       var text: [UInt8]?
-      if info.parseArguments {
+      if info.pointee.parseArguments {
         var kept = spareTexts.popLast() ?? []
         kept.append(contentsOf: UnsafeBufferPointer(rebasing: line[argumentsStart..<tail.argumentsEnd]))
         text = kept
       }
-      tasks[slot: slot].pending = PendingCall(info: info, arguments: text, entryTime: time, line: lineNumber)
+      tasks[slot: slot].pending = PendingCall(
+        info: info.pointee, arguments: text, entryTime: time, line: lineNumber)
       return .consumed
     case .detached, .pidChanged, .incomplete:
       return .fallBack
@@ -316,22 +347,24 @@ public final class StraceTextReader: TraceReader {
     // argument text), and put back when the line falls back.
     var pending = tasks[slot: slot].pending.take()
     let architecture = pending?.info.architecture ?? tasks[slot: slot].architecture
-    let info = names.lookup(line, from: nameStart, to: nameEnd, architecture: architecture)
-    let tail = StraceCallTail.parse(line, from: restStart, to: end, wantAnnotation: info.parseArguments, errnos: errnos)
+    let info = names.find(line, from: nameStart, to: nameEnd, architecture: architecture)
+    let tail = StraceCallTail.parse(
+      line, from: restStart, to: end, wantAnnotation: info.pointee.parseArguments, errnos: errnos)
     // (Another call than the one in flight: strace lost track; two events, for the general path.)
-    guard tail.kind == .complete || tail.kind == .diedInCall, pending == nil || pending?.info.name == info.name else {
+    guard tail.kind == .complete || tail.kind == .diedInCall, pending == nil || pending?.info.name == info.pointee.name
+    else {
       tasks[slot: slot].pending = pending
       return .fallBack
     }
     let time = resolveTime(prefix)
-    if info.uninterpreted, let sink = uninterpretedCallSink {
+    if info.pointee.uninterpreted, let sink = sinkReference {
       sawEvent = true
-      sink(tid, time, pending == nil || info.isRestart)
+      sink._withUnsafeGuaranteedRef { $0.call(tid, time, pending == nil || info.pointee.isRestart) }
       return .consumed
     }
     var call = recycledCall(
       info, tail, line, completeness: pending == nil ? .exitOnly : .complete, entryTime: pending?.entryTime)
-    if info.parseArguments {
+    if info.pointee.parseArguments {
       var entry = pending?.arguments.take()
       overwriteJoinedArguments(entry, line, from: restStart, to: tail.argumentsEnd, in: &call.arguments)
       // Moved out of `entry`, so that emptying it keeps its buffer rather than allocating another.
@@ -344,7 +377,7 @@ public final class StraceTextReader: TraceReader {
     }
     recycled = call
     let origin = TraceEvent.Origin(file: fileIndex, line: pending?.line ?? input.lineNumber)
-    ready = TraceEvent(tid: tid, time: time, body: .syscall(call), origin: origin)
+    fill(TraceEvent(tid: tid, time: time, body: .syscall(call), origin: origin))
     return .event
   }
 
@@ -590,22 +623,33 @@ public final class StraceTextReader: TraceReader {
     }
     // Parsed once, joined: `SIG_SETMASK, [], ` + `NULL, 8`, or `{flags=…}` + ` => {parent_tid=[7]}, 88`. The
     // join is made in a buffer kept for it, so it costs no allocation.
-    joinBuffer.removeAll(keepingCapacity: true)
-    joinBuffer.append(contentsOf: entry)
-    joinBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: line[start..<end]))
-    joinBuffer.withUnsafeBufferPointer {
-      StraceArgumentParser.overwriteArguments($0, from: 0, to: $0.count, symbols: symbols, in: &arguments)
+    let rest = end - start
+    let length = entry.count + rest
+    if joinBuffer.count < length {
+      joinBuffer.deallocate()
+      joinBuffer = .allocate(capacity: max(length, 256))
     }
+    let base = joinBuffer.baseAddress!
+    entry.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: $0.count) }
+    if rest > 0 { (base + entry.count).update(from: line.baseAddress! + start, count: rest) }
+    let joined = UnsafeBufferPointer(start: base, count: length)
+    StraceArgumentParser.overwriteArguments(joined, from: 0, to: length, symbols: symbols, in: &arguments)
     // A call's whole argument text can be as long as a line: do not keep a huge buffer for the rest of the run.
-    if joinBuffer.capacity > 1 << 16 { joinBuffer = [] }
+    if joinBuffer.count > 1 << 16 {
+      joinBuffer.deallocate()
+      joinBuffer = .allocate(capacity: 256)
+    }
   }
 
   /// Emptied buffers of argument text kept at entry, for the next calls left unfinished: most of a thread-heavy
   /// log's calls are split, and each kept its text in a new allocation.
   @exclusivity(unchecked) private var spareTexts: [[UInt8]] = []
 
-  /// Where the two halves of a split call's arguments are joined to be parsed.
-  @exclusivity(unchecked) private var joinBuffer: [UInt8] = []
+  /// Where the two halves of a split call's arguments are joined to be parsed: memory the reader manages
+  /// itself, as an array it was retained and released (twice) for every split call.
+  @exclusivity(unchecked) private var joinBuffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 256)
+
+  deinit { joinBuffer.deallocate() }
 
   /// A non-leader's execve took the leader's pid. In one file (`-f`) the leader's `<... execve resumed>` closes
   /// it; in a `-ff` file the rest is in the leader's file, so the entry goes out now for the merger to join.

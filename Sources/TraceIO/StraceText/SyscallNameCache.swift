@@ -43,6 +43,18 @@ final class SyscallNameCache {
     return table.value(for: key) { compute(bytes.string(start, end), architecture: architecture) }
   }
 
+  /// `lookup`, read in place: the per-line paths read a few fields, and a copy of the info is a retain and a
+  /// release of its name. Valid until the next lookup.
+  @inline(__always)
+  func find(
+    _ bytes: Bytes, from start: Int, to end: Int, architecture: Architecture
+  ) -> UnsafePointer<SyscallNameInfo> {
+    guard let key = ShortName(bytes, from: start, to: end, tag: architecture == .i386 ? 2 : 1) else {
+      return table.keep(compute(bytes.string(start, end), architecture: architecture))
+    }
+    return table.pointer(for: key) { compute(bytes.string(start, end), architecture: architecture) }
+  }
+
   private func compute(_ name: String, architecture: Architecture) -> SyscallNameInfo {
     let parse = parseArguments(Substring(name))
     // strace prints a syscall it has no name for as `syscall_0x1f4`, the number in the task's personality.
