@@ -332,6 +332,38 @@ import TraceModel
     #expect(calls[1].arguments.count == 2)
   }
 
+  /// `-T` times in the usual `S.ffffff` form (read at fixed places) and in every other form strace prints.
+  @Test func durationsOfEveryWidth() throws {
+    let text = """
+      1 getpid() = 1 <0.000018>
+      1 getpid() = 1 <12.000018>
+      1 getpid() = 1 <0.5>
+      1 getpid() = 1 <7.123456789>
+      1 getpid() = 1<0.000018>
+
+      """
+    let calls = try StraceTest.read(text).events.compactMap(StraceTest.call)
+    #expect(calls.map(\.durationMicroseconds) == [18, 12_000_018, 500_000, 7_123_456, nil])
+  }
+
+  /// More names than the reader's name table keeps, and names too long for it, each read in place on the lines
+  /// that use it (the fast paths' `SyscallNameCache.find`), split across lines too.
+  @Test func namesTheTableDoesNotKeep() throws {
+    var lines: [String] = []
+    var expected: [String] = []
+    for index in 0..<2000 {
+      let name = index % 3 == 0 ? "a_syscall_name_longer_than_the_table_keeps_\(index)" : "call\(index)"
+      lines.append("1 \(name)(\(index) <unfinished ...>")
+      lines.append("2 getpid() = 2")
+      lines.append("1 <... \(name) resumed>) = \(index)")
+      expected += ["2 getpid = 2", "1 \(name) = \(index)"]
+    }
+    let output = try StraceTest.read(lines.joined(separator: "\n") + "\n")
+    #expect(output.events.map { StraceTest.describe($0) } == expected)
+    #expect(output.events.compactMap(StraceTest.call).filter { $0.name != "getpid" }.map(\.arguments.count)
+      == Array(repeating: 1, count: 2000))
+  }
+
   /// The result is found from the end of the line, so text inside strings that looks like a result or a marker
   /// (`) = 5`, `<unfinished ...>`, an escaped quote) never ends a call early, with or without arguments parsed.
   @Test(arguments: [true, false])
