@@ -9,40 +9,94 @@ import Analysis
 /// Memory is bounded however long the trace. A text seen once waits in a table of `slots` slots, each holding
 /// the last text whose hash fell there, so the texts of one event only (a tid, an address) are soon overwritten;
 /// a text seen again moves to the repeated set, from which it is never dropped (up to `repeatedLimit` texts: a
-/// trace has a few dozen). The hash is FNV-1a, not Swift's per-process seeded `Hasher`: the same trace gives the
-/// same text on every run, live or replayed by `explain`.
+/// trace has a few dozen). The hash is our own, not Swift's per-process seeded `Hasher`: the same trace gives
+/// the same text on every run, live or replayed by `explain`. It is asked about every explanation of every
+/// event, most of them repeats, so a text is hashed once, eight bytes at a time, and both tables compare that
+/// hash before they compare text.
 public struct ExplanationMemory {
-  private var slots: [String?]
-  private var repeated: Set<String> = []
+  private var slotHashes: [UInt64]
+  private var slotTexts: [String?]
+  /// The repeated set: open addressing over `repeatedHashes` (0: empty; `hash` never returns 0).
+  private var repeatedHashes: [UInt64]
+  private var repeatedTexts: [String]
+  private var repeatedCount = 0
   private let repeatedLimit: Int
   /// How many explanations were withheld as repeats.
   public private(set) var withheld = 0
 
   public init(slots: Int = 1 << 14, repeatedLimit: Int = 4096) {
-    self.slots = [String?](repeating: nil, count: max(1, slots))
-    self.repeatedLimit = repeatedLimit
+    slotHashes = [UInt64](repeating: 0, count: max(1, slots))
+    slotTexts = [String?](repeating: nil, count: max(1, slots))
+    self.repeatedLimit = max(0, repeatedLimit)
+    // At most half full, so that a probe ends soon at an empty entry.
+    var capacity = 2
+    while capacity < 2 * self.repeatedLimit { capacity <<= 1 }
+    repeatedHashes = [UInt64](repeating: 0, count: capacity)
+    repeatedTexts = [String](repeating: "", count: capacity)
   }
 
   /// Whether `annotation` is to be printed; remembers it as printed when it is.
   public mutating func shouldPrint(_ annotation: Annotation) -> Bool {
     if annotation.tone == .warning { return true }
     let text = annotation.text
-    if repeated.contains(text) {
+    let hash = Self.hash(text)
+    let entry = repeatedEntry(hash, text)
+    if repeatedHashes[entry] != 0 {
       withheld += 1
       return false
     }
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    let slot = Int(hash % UInt64(slots.count))
-    guard slots[slot] == text else {
-      slots[slot] = text
+    let slot = Int(hash % UInt64(slotHashes.count))
+    guard slotHashes[slot] == hash, slotTexts[slot] == text else {
+      slotHashes[slot] = hash
+      slotTexts[slot] = text
       return true
     }
-    if repeated.count < repeatedLimit {
-      repeated.insert(text)
-      slots[slot] = nil
+    if repeatedCount < repeatedLimit {
+      // `entry` is the empty entry where the probe for this text ended.
+      repeatedHashes[entry] = hash
+      repeatedTexts[entry] = text
+      repeatedCount += 1
+      slotHashes[slot] = 0
+      slotTexts[slot] = nil
     }
     withheld += 1
     return false
+  }
+
+  /// The entry of the repeated set holding `text`, or the empty entry where it would go.
+  private func repeatedEntry(_ hash: UInt64, _ text: String) -> Int {
+    let mask = repeatedHashes.count - 1
+    var entry = Int(truncatingIfNeeded: hash) & mask
+    while repeatedHashes[entry] != 0 {
+      if repeatedHashes[entry] == hash && repeatedTexts[entry] == text { return entry }
+      entry = (entry + 1) & mask
+    }
+    return entry
+  }
+
+  /// A 64-bit hash of the UTF-8 bytes, never 0: a multiply-and-fold over 8-byte words.
+  static func hash(_ text: String) -> UInt64 {
+    var text = text
+    return text.withUTF8 { bytes in
+      var hash: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(bytes.count)
+      guard let base = bytes.baseAddress else { return hash | 1 }
+      let raw = UnsafeRawPointer(base)
+      var offset = 0
+      while offset + 8 <= bytes.count {
+        hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 32
+        offset += 8
+      }
+      var tail: UInt64 = 0
+      var shift: UInt64 = 0
+      while offset < bytes.count {
+        tail |= UInt64(bytes[offset]) << shift
+        shift += 8
+        offset += 1
+      }
+      hash = (hash ^ tail) &* 0xc4ce_b9fe_1a85_ec53
+      hash ^= hash >> 29
+      return hash | 1
+    }
   }
 }
