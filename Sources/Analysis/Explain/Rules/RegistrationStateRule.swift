@@ -21,12 +21,17 @@ struct RegistrationStateRule: ExplainRule {
 
 extension RegistrationStateRule {
   fileprivate enum Message {
+    // Built as `MessageText`, not `String` interpolation: both are said at every thread's exit stop.
     static func robustList(_ head: UInt64, _ moment: RegistrationState.Moment) -> String {
-      let list = "its robust futex list is at \(Format.address(head))"
       switch moment {
-      case .exit: return list + ", registered with set_robust_list (read at its exit stop instead of stopping at the call)"
-      case .exec: return list + " (set_robust_list); exec forgets it and the new program registers its own"
-      case .attach: return list + ", registered with set_robust_list before the attach"
+      case .exit:
+        return Format.message(
+          "its robust futex list is at \(address: head), registered with set_robust_list (read at its exit stop instead of stopping at the call)")
+      case .exec:
+        return Format.message(
+          "its robust futex list is at \(address: head) (set_robust_list); exec forgets it and the new program registers its own")
+      case .attach:
+        return Format.message("its robust futex list is at \(address: head), registered with set_robust_list before the attach")
       }
     }
 
@@ -34,11 +39,12 @@ extension RegistrationStateRule {
       "no robust futex list registered: if the thread dies holding a robust mutex, the kernel cannot mark it FUTEX_OWNER_DIED"
 
     static func rseq(_ address: UInt64, _ length: UInt32, _ signature: UInt32, _ moment: RegistrationState.Moment) -> String {
-      let area = "its rseq area is \(length) bytes at \(Format.address(address)), signature \(Format.address(UInt64(signature)))"
+      let area: MessageText =
+        "its rseq area is \(length) bytes at \(address: address), signature \(address: UInt64(signature))"
       switch moment {
-      case .exit: return area + ": the kernel kept the thread's current CPU there; exit unregisters it"
-      case .exec: return area + "; exec unregisters it"
-      case .attach: return area + ": the kernel keeps the thread's current CPU there"
+      case .exit: return Format.message("\(area): the kernel kept the thread's current CPU there; exit unregisters it")
+      case .exec: return Format.message("\(area); exec unregisters it")
+      case .attach: return Format.message("\(area): the kernel keeps the thread's current CPU there")
       }
     }
 

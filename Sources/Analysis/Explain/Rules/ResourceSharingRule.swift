@@ -20,6 +20,12 @@ extension ResourceSharingRule {
     /// `ResourceSharing` and filtering, mapping and joining its lists was a tenth of explaining a clone, and
     /// appending its two dozen pieces to a `String` most of the rest.
     static func matrix(_ flags: CloneFlagSet) -> String {
+      matrices.text(flags.rawValue) { build(flags) }
+    }
+
+    private static let matrices = MessageCache<UInt64>()
+
+    private static func build(_ flags: CloneFlagSet) -> String {
       var text = MessageText(capacity: 256)
       let resources = ResourceSharing.Resource.allCases
       let modes = resources.map { ResourceSharing.mode(of: $0, flags: flags) }

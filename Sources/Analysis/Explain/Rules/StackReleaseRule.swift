@@ -20,6 +20,6 @@ extension StackReleaseRule {
         "gives back the memory of thread \(tid)'s stack but keeps the mapping, so a later thread can reuse it (glibc's stack cache)")
     }
 
-    static func unmapped(_ tid: Int32) -> String { "unmaps the stack thread \(tid) ran on" }
+    static func unmapped(_ tid: Int32) -> String { Format.message("unmaps the stack thread \(tid) ran on") }
   }
 }

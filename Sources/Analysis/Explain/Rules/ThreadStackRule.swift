@@ -24,11 +24,32 @@ struct ThreadStackRule: ExplainRule {
 
 extension ThreadStackRule {
   fileprivate enum Message {
+    /// Keyed by the message and its sizes: one stack size for all of a program's threads.
+    private struct Key: Hashable, Sendable {
+      var message: UInt8
+      var size: UInt64
+      var guardSize: UInt64 = 0
+    }
+
+    private static let texts = MessageCache<Key>()
+
     static func reserved(_ length: UInt64) -> String {
-      Format.message("reserves \(size: length) for a stack (MAP_STACK) with no access yet: address space only, no memory committed")
+      texts.text(Key(message: 0, size: length)) { reservedText(length) }
     }
 
     static func mappedUsable(_ length: UInt64) -> String {
+      texts.text(Key(message: 1, size: length)) { mappedUsableText(length) }
+    }
+
+    static func guardLaidOut(usable: UInt64, guardSize: UInt64) -> String {
+      texts.text(Key(message: 2, size: usable, guardSize: guardSize)) { guardLaidOutText(usable: usable, guardSize: guardSize) }
+    }
+
+    private static func reservedText(_ length: UInt64) -> String {
+      Format.message("reserves \(size: length) for a stack (MAP_STACK) with no access yet: address space only, no memory committed")
+    }
+
+    private static func mappedUsableText(_ length: UInt64) -> String {
       "maps \(Format.size(length)) read-write for a stack (MAP_STACK) with no guard page below it"
     }
 
@@ -36,7 +57,7 @@ extension ThreadStackRule {
       "makes the lowest \(Format.size(size)) of thread \(tid)'s stack PROT_NONE after it started: a guard zone of the runtime's own (the JVM's yellow and red pages)"
     }
 
-    static func guardLaidOut(usable: UInt64, guardSize: UInt64) -> String {
+    private static func guardLaidOutText(usable: UInt64, guardSize: UInt64) -> String {
       Format.message(
         "opens the upper \(size: usable) for the stack; the lowest \(size: guardSize) stays PROT_NONE as a guard, so an overflow faults (SIGSEGV) instead of overwriting other memory")
     }
