@@ -54,18 +54,35 @@ extension TaskCreationRule {
       guard let stack else { return "on no stack of its own (it starts on a copy of the caller's stack pointer)" }
       switch stack.source {
       case .mapping:
-        let size = stack.size.map(Format.sizeText) ?? "?"
         let base: MessageText = stack.base.map { "\(address: $0)" } ?? "?"
-        if let guardSize = stack.guardSize, guardSize > 0 {
-          let guardText = Format.sizeText(guardSize)
-          return "running on \(Format.article(size)) \(size) stack above \(Format.article(guardText)) \(guardText) guard (mapping at \(base))"
-        }
-        return "running on \(Format.article(size)) \(size) stack with no guard page below it (mapping at \(base))"
+        return "\(mappedStack(size: stack.size, guardSize: stack.guardSize)) (mapping at \(base))"
       case .cloneArguments:
         let size = stack.size.map(Format.sizeText) ?? "?"
         return "running on \(Format.article(size)) \(size) stack at \(stack.base.map(Format.address) ?? "?") (mapped before the trace began)"
       case .unmapped:
         return "running on a stack the trace never saw mapped (inside memory the runtime manages, as Go's are)"
+      }
+    }
+
+    /// Keyed by the sizes: a program's threads mostly share one stack size, and putting the sizes into words
+    /// (and choosing their articles) was most of explaining each clone.
+    private struct StackSizes: Hashable, Sendable {
+      var size: UInt64?
+      var guardSize: UInt64?
+    }
+
+    private static let mappedStacks = MessageCache<StackSizes>()
+
+    /// "running on an 8 MiB stack above a 4 KiB guard", or "… with no guard page below it".
+    private static func mappedStack(size: UInt64?, guardSize: UInt64?) -> String {
+      mappedStacks.text(StackSizes(size: size, guardSize: guardSize)) {
+        let size = size.map(Format.sizeText) ?? "?"
+        if let guardSize, guardSize > 0 {
+          let guardText = Format.sizeText(guardSize)
+          return Format.message(
+            "running on \(Format.article(size)) \(size) stack above \(Format.article(guardText)) \(guardText) guard")
+        }
+        return Format.message("running on \(Format.article(size)) \(size) stack with no guard page below it")
       }
     }
 
