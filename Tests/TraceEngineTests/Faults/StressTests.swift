@@ -93,6 +93,47 @@ extension Faults {
       #expect(tasks.filter { $0["parent"] as? Int == pid }.count == 1)  // the spawner itself
     }
 
+    @Test("T06 threads and forked children made at once: every event of a task first seen before its creator's event carries its own group")
+    func t06MixedCreators() throws {
+      // The tracer names the group of a task that stops before its creator's clone event from the creations in
+      // flight when they agree (all threads of one process, or all new processes), and reads /proc otherwise:
+      // here threads and processes are made at the same time by four threads.
+      let rounds = 200
+      let run = try Live.trace(
+        [try Live.program("stress_mixed_creators"), String(rounds)], options: ["--summary", "none", "--quiet"],
+        timeout: 120)
+      let records = Fault.finish(run)
+      #expect(run.status == 0)
+      #expect(run.stdout.contains("done threads=\(2 * rounds) children=\(2 * rounds)"))
+      let pid = try #require(run.oracle("start").first?["pid"].flatMap(Int.init))
+      // Each new task's group, from its creator's call: a clone with CLONE_THREAD makes a thread of the creator's
+      // process (glibc's pthread_create uses clone3), glibc's fork a process of its own.
+      var group: [Int: Int] = [pid: pid]
+      var createdAt: [Int: Int] = [:]
+      for (index, record) in records.enumerated() {
+        guard record["type"] as? String == "syscall", let tgid = record["tgid"] as? Int,
+          let name = record["name"] as? String, ["clone", "clone3"].contains(name), let child = record["ret"] as? Int,
+          child > 0
+        else { continue }
+        group[child] = String(describing: record["args"] ?? "").contains("CLONE_THREAD") ? tgid : child
+        createdAt[child] = index
+      }
+      // Every event of every task is in its group, those before its creator's record too (the race was run when
+      // some task's first event comes before that record).
+      var early = Set<Int>()
+      for (index, record) in records.enumerated() {
+        guard let tid = record["tid"] as? Int, let tgid = record["tgid"] as? Int, tid != pid else { continue }
+        let expected = try #require(group[tid], "task \(tid) has no creation in the trace")
+        #expect(tgid == expected, "task \(tid) reported in group \(tgid), made in \(expected)")
+        if let at = createdAt[tid], index < at { early.insert(tid) }
+      }
+      #expect(!early.isEmpty, "no task ran ahead of its creator's clone event: the race was not exercised")
+      let tasks = try Fault.summaryTasks(run.traceFile)
+      #expect(tasks.filter { $0["kind"] as? String == "process" }.count == 2 * rounds)
+      #expect(tasks.filter { $0["kind"] as? String == "thread" }.count == 2 * rounds + 4)
+      #expect(tasks.filter { $0["kind"] as? String == "initial" }.count == 1)
+    }
+
     @Test("T07 a tid reused within one trace is a new task")
     func t07ReusedTid() throws {
       let run = try Live.trace([try Live.program("reused_tid")], options: ["--summary", "none", "--quiet"])
