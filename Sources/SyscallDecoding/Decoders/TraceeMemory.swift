@@ -41,14 +41,8 @@ extension TraceeMemory {
   /// Little-endian 64-bit words (x86_64 pointers, `size_t`, the `__aligned_u64` fields of kernel structs).
   public func words(at address: UInt64, count: Int) -> [UInt64]? {
     guard let bytes = bytes(at: address, count: count * 8) else { return nil }
-    // Filled in place: `map` over a range grew its result through the generic path (a clone3 reads eleven).
     return bytes.withUnsafeBytes { raw in
-      [UInt64](unsafeUninitializedCapacity: count) { words, initialized in
-        for index in 0..<count {
-          words[index] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
-        }
-        initialized = count
-      }
+      (0..<count).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
     }
   }
 }
