@@ -31,9 +31,16 @@ public struct FlagTable: Sendable {
     var names: [String] = []
     // Each name takes at least one bit: one allocation, not one per doubling (a pthread's clone3 has nine).
     names.reserveCapacity(min(entries.count, raw.nonzeroBitCount))
-    for entry in entries where entry.value != 0 && remaining & entry.value == entry.value {
-      names.append(entry.name)
-      remaining &= ~entry.value
+    // Over the buffer, reading a row's value in place: iterating the rows copied each, a retain and a release of
+    // its name, for every row (measured: ~1.2 k instructions per clone3 flag word).
+    entries.withUnsafeBufferPointer { entries in
+      for index in entries.indices {
+        let value = entries[index].value
+        if value != 0 && remaining & value == value {
+          names.append(entries[index].name)
+          remaining &= ~value
+        }
+      }
     }
     return (names, remaining)
   }

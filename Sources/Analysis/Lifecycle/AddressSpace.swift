@@ -153,21 +153,40 @@ final class AddressSpace {
   func unmap(start: UInt64, length: UInt64, sparing: (since: Int, task: Int)? = nil) {
     let end = start &+ pageAlign(length)
     guard end > start else { return }
-    let overlapping = regions.filter { $0.start < end && $0.end > start }
-    let removed = Set(overlapping.map(\.mappingID))
-    let spared = sparing.map { sparing in
-      Set(
-        overlapping.filter { $0.origin.map { $0.serial > sparing.since && $0.task != sparing.task } ?? false }
-          .map(\.mappingID))
-    } ?? []
-    if spared.isEmpty {
-      remove(start, end)
-    } else {
-      let kept = regions.filter { spared.contains($0.mappingID) }
-      regions.removeAll { spared.contains($0.mappingID) }
-      remove(start, end)
-      for region in kept { regions.insert(region, at: insertionIndex(region.start)) }
+    // The overlapping regions are one run of the sorted array: found by a search, not by filtering every region
+    // into arrays and sets (measured: ~4.9 k instructions per munmap, most of it that churn, on 2,000 pthreads).
+    let first = firstIndex(endingAfter: start)
+    var last = first
+    while last < regions.count && regions[last].start < end { last += 1 }
+    guard first < last else { return }
+    if let sparing, regions[first..<last].contains(where: { Self.isSpared($0, by: sparing) }) {
+      unmapSparing(start: start, end: end, overlapping: Array(regions[first..<last]), sparing: sparing)
+      return
     }
+    // A mapping's stack user goes with its last region; only mappings with a user need the look for one.
+    var released: [Int] = []
+    if !stackUsers.isEmpty {
+      for index in first..<last where stackUsers[regions[index].mappingID] != nil {
+        if !released.contains(regions[index].mappingID) { released.append(regions[index].mappingID) }
+      }
+    }
+    remove(start, end)
+    for id in released where !regions.contains(where: { $0.mappingID == id }) { stackUsers[id] = nil }
+  }
+
+  /// A region some other task mapped after the unmapping task's previous event (see `unmap`).
+  private static func isSpared(_ region: Region, by sparing: (since: Int, task: Int)) -> Bool {
+    region.origin.map { $0.serial > sparing.since && $0.task != sparing.task } ?? false
+  }
+
+  /// `unmap` when some overlapping mapping is spared: those mappings are kept whole.
+  private func unmapSparing(start: UInt64, end: UInt64, overlapping: [Region], sparing: (since: Int, task: Int)) {
+    let removed = Set(overlapping.map(\.mappingID))
+    let spared = Set(overlapping.filter { Self.isSpared($0, by: sparing) }.map(\.mappingID))
+    let kept = regions.filter { spared.contains($0.mappingID) }
+    regions.removeAll { spared.contains($0.mappingID) }
+    remove(start, end)
+    for region in kept { regions.insert(region, at: insertionIndex(region.start)) }
     for id in removed.subtracting(spared) where !regions.contains(where: { $0.mappingID == id }) { stackUsers[id] = nil }
   }
 
@@ -252,10 +271,32 @@ final class AddressSpace {
     regions.insert(upper, at: index + 1)
   }
 
+  /// The index of the first region ending after `address` (`regions.count` if none does).
+  private func firstIndex(endingAfter address: UInt64) -> Int {
+    regions.withUnsafeBufferPointer { regions in
+      var low = 0
+      var high = regions.count
+      while low < high {
+        let mid = (low + high) / 2
+        if regions[mid].end <= address {
+          low = mid + 1
+        } else {
+          high = mid
+        }
+      }
+      return low
+    }
+  }
+
   private func remove(_ start: UInt64, _ end: UInt64) {
     split(at: start)
     split(at: end)
-    regions.removeAll { $0.start >= start && $0.end <= end }
+    // After the splits the regions inside the range are one run: removed as a subrange, not by a predicate
+    // over every region.
+    let low = insertionIndex(start)
+    var high = low
+    while high < regions.count && regions[high].end <= end { high += 1 }
+    if low < high { regions.removeSubrange(low..<high) }
   }
 
   private func pageAlign(_ length: UInt64) -> UInt64 {

@@ -1188,7 +1188,11 @@ struct NoteList {
   init(collecting: Bool) { self.collecting = collecting }
 
   @inline(__always) mutating func append(_ note: @autoclosure () -> LifecycleNote) {
-    if collecting { notes.append(note()) }
+    guard collecting else { return }
+    // Room for the few notes one event makes (a clone's `created` and `stackAssigned`, a mapping's and its
+    // guard's): one allocation per event, not one per note.
+    if notes.capacity == 0 { notes.reserveCapacity(4) }
+    notes.append(note())
   }
 }
 

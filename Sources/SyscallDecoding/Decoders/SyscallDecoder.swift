@@ -30,77 +30,171 @@ public enum SyscallDecoder {
     // The engine always passes six: no padded copy then.
     let a = raw.count >= 6 ? raw : raw + [UInt64](repeating: 0, count: 6 - raw.count)
     if architecture == .i386 { return i386Entry(name: name, args: a.map { $0 & 0xffff_ffff }) }
-    switch name {
-    case "clone": return clone(flags: a[0], stack: a[1], parentTID: a[2], childTID: a[3], tls: a[4])
-    case "clone3": return [Argument(cloneArgs(at: a[0], size: a[1], memory: memory)), Argument(int(a[1]))]
-    case "fork", "vfork", "getpid", "gettid", "getppid", "sched_yield", "pause": return []
-    case "mmap":
+    switch Call(name) {
+    case .clone: return clone(flags: a[0], stack: a[1], parentTID: a[2], childTID: a[3], tls: a[4])
+    case .clone3: return [Argument(cloneArgs(at: a[0], size: a[1], memory: memory)), Argument(int(a[1]))]
+    case .noArguments: return []
+    case .mmap:
       return [
         Argument(.address(a[0])), Argument(int(a[1])), Argument(prot(a[2])),
-        Argument(flags(parts: MmapFlags.printedParts(a[3], style: .abbreviated), a[3])), Argument(int32(a[4])),
-        Argument(a[5] == 0 ? .integer(0) : .address(a[5])),
+        Argument(Self.mmapFlagsMemo.value(a[3]) { flags(parts: MmapFlags.printedParts($0, style: .abbreviated), $0) }),
+        Argument(int32(a[4])), Argument(a[5] == 0 ? .integer(0) : .address(a[5])),
       ]
-    case "mprotect":
+    case .mprotect:
       return [
         Argument(.address(a[0])), Argument(int(a[1])), Argument(prot(a[2])),
       ]
-    case "munmap": return [Argument(.address(a[0])), Argument(int(a[1]))]
-    case "madvise":
+    case .munmap: return [Argument(.address(a[0])), Argument(int(a[1]))]
+    case .madvise:
       return [
         Argument(.address(a[0])), Argument(int(a[1])),
-        Argument(flags(MadviseAdvice.render(a[2], style: .abbreviated), a[2])),
+        Argument(Self.adviceMemo.value(a[2]) { flags(MadviseAdvice.render($0, style: .abbreviated), $0) }),
       ]
-    case "futex": return futex(a, memory: memory)
-    case "set_robust_list": return [Argument(.address(a[0])), Argument(int(a[1]))]
-    case "rseq":
+    case .futex: return futex(a, memory: memory)
+    case .setRobustList: return [Argument(.address(a[0])), Argument(int(a[1]))]
+    case .rseq:
       return [
         Argument(.address(a[0])), Argument(.address(a[1] & 0xffff_ffff)),
-        Argument(flags(a[2] & 0xffff_ffff, in: RseqFlags.table, unknownName: RseqFlags.unknownName)),
+        Argument(
+          Self.rseqFlagsMemo.value(a[2] & 0xffff_ffff) {
+            flags($0, in: RseqFlags.table, unknownName: RseqFlags.unknownName)
+          }),
         Argument(.address(a[3] & 0xffff_ffff)),
       ]
-    case "sigaltstack": return [Argument(stackT(at: a[0], memory: memory)), Argument(.address(a[1]))]
-    case "prctl": return prctl(a, memory: memory)
-    case "set_tid_address": return [Argument(.address(a[0]))]
-    case "arch_prctl":
+    case .sigaltstack: return [Argument(stackT(at: a[0], memory: memory)), Argument(.address(a[1]))]
+    case .prctl: return prctl(a, memory: memory)
+    case .setTIDAddress: return [Argument(.address(a[0]))]
+    case .archPrctl:
       return [Argument(flags(ArchPrctlCode.render(a[0], style: .abbreviated), a[0])), Argument(.address(a[1]))]
-    case "sched_setaffinity":
+    case .schedSetaffinity:
       return [Argument(int32(a[0])), Argument(int(a[1])), Argument(cpuSet(at: a[2], size: a[1], memory: memory))]
-    case "execve":
+    case .execve:
       return [
         Argument(path(a[0], memory: memory)), Argument(argv(at: a[1], memory: memory)), Argument(.address(a[2])),
       ]
-    case "execveat":
+    case .execveat:
       return [
         Argument(directory(a[0])), Argument(path(a[1], memory: memory)), Argument(argv(at: a[2], memory: memory)),
         Argument(.address(a[3])), Argument(flags(AtFlags.render(a[4], style: .abbreviated), a[4])),
       ]
-    case "openat":
+    case .openat:
       var arguments = [
         Argument(directory(a[0])), Argument(path(a[1], memory: memory)),
         Argument(flags(OpenFlags.render(a[2], style: .abbreviated), a[2])),
       ]
       if a[2] & Self.openTakesMode != 0 { arguments.append(Argument(int(a[3] & 0o7777))) }
       return arguments
-    case "open":
+    case .open:
       var arguments = [Argument(path(a[0], memory: memory)), Argument(flags(OpenFlags.render(a[1], style: .abbreviated), a[1]))]
       if a[1] & Self.openTakesMode != 0 { arguments.append(Argument(int(a[2] & 0o7777))) }
       return arguments
-    case "write", "pwrite64":
+    case .write, .pwrite64:
       var arguments = [Argument(int32(a[0])), Argument(data(at: a[1], count: a[2], memory: memory)), Argument(int(a[2]))]
       if name == "pwrite64" { arguments.append(Argument(int(a[3]))) }
       return arguments
-    case "close": return [Argument(int32(a[0]))]
-    case "exit", "exit_group": return [Argument(int32(a[0]))]
-    case "wait4":
+    case .close: return [Argument(int32(a[0]))]
+    case .exit: return [Argument(int32(a[0]))]
+    case .wait4:
       return [
         Argument(int32(a[0])), Argument(.address(a[1])),
         Argument(flags(WaitOptions.render(a[2], style: .abbreviated), a[2])), Argument(.address(a[3])),
       ]
-    case "kill", "tkill": return [Argument(int32(a[0])), Argument(signal(a[1]))]
-    case "tgkill": return [Argument(int32(a[0])), Argument(int32(a[1])), Argument(signal(a[2]))]
-    default: return generic(name: name, args: a)
+    case .kill: return [Argument(int32(a[0])), Argument(signal(a[1]))]
+    case .tgkill: return [Argument(int32(a[0])), Argument(int32(a[1])), Argument(signal(a[2]))]
+    case .other: return generic(name: name, args: a)
     }
   }
+
+  /// The x86_64 calls `entry` decodes, by decoder.
+  enum Call {
+    case clone, clone3, noArguments, mmap, mprotect, munmap, madvise, futex, setRobustList, rseq, sigaltstack, prctl
+    case setTIDAddress, archPrctl, schedSetaffinity, execve, execveat, openat, open, write, pwrite64, close, exit
+    case wait4, kill, tgkill, other
+
+    /// By the name's length first, then one name at a time: a `switch` over all the names compared the name with
+    /// each in turn, a runtime call per mismatch (measured: ~12 per call, a tenth of decoding a live call).
+    init(_ name: String) {
+      switch name.utf8.count {
+      case 4:
+        switch name {
+        case "mmap": self = .mmap
+        case "rseq": self = .rseq
+        case "exit": self = .exit
+        case "fork": self = .noArguments
+        case "open": self = .open
+        case "kill": self = .kill
+        default: self = .other
+        }
+      case 5:
+        switch name {
+        case "futex": self = .futex
+        case "clone": self = .clone
+        case "prctl": self = .prctl
+        case "write": self = .write
+        case "close": self = .close
+        case "wait4": self = .wait4
+        case "tkill": self = .kill
+        case "vfork", "pause": self = .noArguments
+        default: self = .other
+        }
+      case 6:
+        switch name {
+        case "clone3": self = .clone3
+        case "munmap": self = .munmap
+        case "execve": self = .execve
+        case "openat": self = .openat
+        case "tgkill": self = .tgkill
+        case "getpid", "gettid": self = .noArguments
+        default: self = .other
+        }
+      case 7:
+        switch name {
+        case "madvise": self = .madvise
+        case "getppid": self = .noArguments
+        default: self = .other
+        }
+      case 8:
+        switch name {
+        case "mprotect": self = .mprotect
+        case "execveat": self = .execveat
+        case "pwrite64": self = .pwrite64
+        default: self = .other
+        }
+      case 10:
+        switch name {
+        case "exit_group": self = .exit
+        case "arch_prctl": self = .archPrctl
+        default: self = .other
+        }
+      case 11:
+        switch name {
+        case "sigaltstack": self = .sigaltstack
+        case "sched_yield": self = .noArguments
+        default: self = .other
+        }
+      case 15:
+        switch name {
+        case "set_robust_list": self = .setRobustList
+        case "set_tid_address": self = .setTIDAddress
+        default: self = .other
+        }
+      case 17:
+        self = name == "sched_setaffinity" ? .schedSetaffinity : .other
+      default:
+        self = .other
+      }
+    }
+  }
+
+  // Flag words that repeat from call to call, decoded once (see `ArgValueMemo`).
+  static let cloneFlagsMemo = ArgValueMemo()
+  static let clone3FlagsMemo = ArgValueMemo()
+  static let mmapFlagsMemo = ArgValueMemo()
+  static let protMemo = ArgValueMemo()
+  static let adviceMemo = ArgValueMemo()
+  static let rseqFlagsMemo = ArgValueMemo()
+  static let signalMemo = ArgValueMemo()
+  static let futexOperationMemo = ArgValueMemo()
 
   /// The arguments after the call returned: where the kernel wrote results back (`wait4`'s status,
   /// `PR_GET_NAME`'s name, `sigaltstack`'s old stack), the entry's arguments otherwise.
@@ -132,7 +226,9 @@ public enum SyscallDecoder {
     let flags = raw & 0xffff_ffff
     var arguments = [
       Argument(name: "child_stack", .address(stack)),
-      Argument(name: "flags", self.flags(CloneFlags.render(flags, style: .abbreviated, exitSignalInLowByte: true), flags)),
+      Argument(
+        name: "flags",
+        cloneFlagsMemo.value(flags) { self.flags(CloneFlags.render($0, style: .abbreviated, exitSignalInLowByte: true), $0) }),
     ]
     // strace prints the pointer arguments only when a flag makes the kernel use them.
     let set = CloneFlagSet(rawValue: flags)
@@ -151,7 +247,12 @@ public enum SyscallDecoder {
     guard size >= 64, let fields = memory.words(at: address, count: count) else { return .address(address) }
     let flags = fields[0]
     let set = CloneFlagSet(rawValue: flags)
-    var out = [Argument(name: "flags", self.flags(flags, in: CloneFlags.table, unknownName: CloneFlags.unknownName))]
+    var out: [Argument] = []
+    // Eleven fields at most: one allocation, not one per doubling.
+    out.reserveCapacity(11)
+    out.append(
+      Argument(
+        name: "flags", clone3FlagsMemo.value(flags) { self.flags($0, in: CloneFlags.table, unknownName: CloneFlags.unknownName) }))
     if set.contains(.pidfd) { out.append(Argument(name: "pidfd", .address(fields[1]))) }
     if set.contains(.childSetTID) || set.contains(.childClearTID) { out.append(Argument(name: "child_tid", .address(fields[2]))) }
     if set.contains(.parentSetTID) { out.append(Argument(name: "parent_tid", .address(fields[3]))) }
@@ -171,7 +272,8 @@ public enum SyscallDecoder {
   static func futex(_ a: [UInt64], memory: some TraceeMemory) -> [Argument] {
     let op = a[1] & 0xffff_ffff
     var arguments = [
-      Argument(.address(a[0])), Argument(flags(FutexOperation.render(op, style: .abbreviated), op)),
+      Argument(.address(a[0])),
+      Argument(futexOperationMemo.value(op) { flags(FutexOperation.render($0, style: .abbreviated), $0) }),
       Argument(int32(a[2])),
     ]
     switch FutexCall.Command(rawValue: op & FutexOperation.commandMask) {
@@ -315,7 +417,9 @@ public enum SyscallDecoder {
   }
 
   /// mmap's and mprotect's `prot`.
-  static func prot(_ raw: UInt64) -> ArgValue { flags(raw, in: MmapProt.table, unknownName: MmapProt.unknownName) }
+  static func prot(_ raw: UInt64) -> ArgValue {
+    protMemo.value(raw) { flags($0, in: MmapProt.table, unknownName: MmapProt.unknownName) }
+  }
 
   /// `rendered.split(separator: "|").map(String.init)`, over the bytes: splitting by `Character` was most of
   /// decoding a live call's flags. Names are ASCII, so a byte `|` is the separator a `Character` split finds.
@@ -334,8 +438,10 @@ public enum SyscallDecoder {
   }
 
   static func signal(_ raw: UInt64) -> ArgValue {
-    let number = Int32(truncatingIfNeeded: raw)
-    return flags(Signals.render(number, style: .abbreviated), UInt64(bitPattern: Int64(number)))
+    signalMemo.value(raw) { raw in
+      let number = Int32(truncatingIfNeeded: raw)
+      return flags(Signals.render(number, style: .abbreviated), UInt64(bitPattern: Int64(number)))
+    }
   }
 
   static func bitset(_ raw: UInt64) -> ArgValue {

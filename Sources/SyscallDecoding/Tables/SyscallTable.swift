@@ -32,6 +32,8 @@ public enum SyscallTable {
     init(_ rows: [(Int32, String)]) {
       var names = [String?](repeating: nil, count: Int(rows.map(\.0).max() ?? -1) + 1)
       var numbers: [Substring: Int32] = [:]
+      // Sized once: built on every run, and growing it rehashed every name several times.
+      numbers.reserveCapacity(rows.count)
       for (number, name) in rows {
         names[Int(number)] = name
         numbers[name[...]] = number

@@ -34,10 +34,23 @@ public enum MemoryCall: Hashable, Sendable {
   case advise(address: UInt64, length: UInt64, advice: UInt64)
 
   public init?(_ event: borrowing SyscallEvent) {
+    // The six names differ in length: one comparison of names for a call, where a `switch` over them compared
+    // the name with each in turn, a runtime call per mismatch.
+    let name = event.name
+    let kind: Kind
+    switch name.utf8.count {
+    case 4: kind = name == "mmap" ? .map : .other
+    case 5: kind = name == "mmap2" ? .map : .other
+    case 6: kind = name == "munmap" ? .unmap : .other
+    case 7: kind = name == "madvise" ? .advise : .other
+    case 8: kind = name == "mprotect" ? .protect : .other
+    case 13: kind = name == "pkey_mprotect" ? .protect : .other
+    default: kind = .other
+    }
     // The arguments are read in place (`withArguments`): a copy of each value costs reference counting.
     let call: MemoryCall? = event.withArguments { arguments in
-      switch event.name {
-      case "mmap", "mmap2":
+      switch kind {
+      case .map:
         guard let length = arguments.unsigned(at: 1) else { return nil }
         let protection = MemoryProtection(rawValue: arguments.unsigned(at: 2) ?? 0)
         // `bits` reads the value's number first: only a constant the tables do not know needs the copy.
@@ -46,25 +59,27 @@ public enum MemoryCall: Hashable, Sendable {
         let fd = arguments.signed(at: 4) ?? -1
         let address = event.result?.value.map { UInt64(bitPattern: $0) }
         return .map(address: address, length: length, protection: protection, flags: flags, fd: fd)
-      case "mprotect", "pkey_mprotect":
+      case .protect:
         guard let address = arguments.unsigned(at: 0), let length = arguments.unsigned(at: 1) else { return nil }
         let protection = MemoryProtection(rawValue: arguments.unsigned(at: 2) ?? 0)
         return .protect(address: address, length: length, protection: protection)
-      case "munmap":
+      case .unmap:
         guard let address = arguments.unsigned(at: 0), let length = arguments.unsigned(at: 1) else { return nil }
         return .unmap(address: address, length: length)
-      case "madvise":
+      case .advise:
         guard let address = arguments.unsigned(at: 0), let length = arguments.unsigned(at: 1),
           let advice = arguments.unsigned(at: 2)
         else { return nil }
         return .advise(address: address, length: length, advice: advice)
-      default:
+      case .other:
         return nil
       }
     }
     guard let call else { return nil }
     self = call
   }
+
+  private enum Kind { case map, protect, unmap, advise, other }
 
   /// Made once: a dictionary literal at the call site is built (allocated and hashed) for every `mmap`.
   static let namedMappingFlags: [String: UInt64] = ["MAP_STACK": 0x20000]
