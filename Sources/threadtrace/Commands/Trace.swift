@@ -147,7 +147,6 @@ extension ThreadTrace {
       let attaching = !attach.isEmpty
       let tracer = attaching ? Tracer(attachingTo: attach, options: options) : Tracer(command: command, options: options)
       if stacks { tracer.stacks = StackCollector(depth: stackDepth ?? StackCollector.defaultDepth) }
-      tracer.notice = { Diagnostics.say("threadtrace: " + TerminalSafe.escape($0)) }
       let startTime = Self.now()
       var tracedCommand = command
       if attaching {
@@ -194,15 +193,31 @@ extension ThreadTrace {
         noSummary: summary == .none, repeatExplanations: repeatExplanations)
       let showEvents = !quiet
 
+      let batch = EventBatch { event in
+        story.take(event, show: showEvents)
+        timelineWriter?.take(event)
+      }
+      // What the tracer has to say goes after the events before it.
+      tracer.notice = {
+        batch.drain()
+        text.flush()
+        Diagnostics.say("threadtrace: " + TerminalSafe.escape($0))
+      }
       let outcome: TraceOutcome
       do {
-        // Output is flushed whenever the tracees run and no stop waits: live, without a write per event.
-        outcome = try tracer.run(idle: { text.flush() }) { event in
+        // Output is written whenever the tracees run and no stop waits: live, without a write per event.
+        outcome = try tracer.run(
+          idle: {
+            batch.drain()
+            text.flush()
+          }
+        ) { event in
           if let writer { record { () throws(TraceWriteError) in try writer.write(event) } }
-          story.take(event, show: showEvents)
-          timelineWriter?.take(event)
+          batch.add(event)
         }
+        batch.drain()
       } catch {
+        batch.drain()
         text.flush()
         Diagnostics.error("tracing failed: \(error)")
         throw ExitCode(1)
