@@ -369,8 +369,8 @@ public final class Tracer {
     }
   }
 
-  /// A tid never seen before: a new task whose creator's event has not come yet. Its thread group comes from
-  /// /proc; the creation event, when it comes, only confirms it.
+  /// A tid never seen before: a new task whose creator's event has not come yet. Its thread group comes from the
+  /// creations in flight (`groupOfUnclaimed`), else from /proc; the creation event, when it comes, confirms it.
   private func firstSight(_ tid: Int32) -> ThreadState {
     let tgid =
       groupOfUnclaimed(tid) ?? ProcFiles.statusField("Tgid", of: tid).map { Int32(truncatingIfNeeded: $0) } ?? tid
