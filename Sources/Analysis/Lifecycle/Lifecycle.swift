@@ -745,11 +745,19 @@ public final class Lifecycle {
   /// knows thread groups).
   private func orphanedThread(of clone: CloneCall, call: SyscallEvent, creator: LiveTask) -> Int32? {
     let creatorTID = creator.box.record.tid
-    let candidates = unclaimed.filter { tid, entry in
-      tid != creatorTID && entry.id >= firstRecordIDAfterStartup && entry.process.recordIDs == [entry.id]
+    // One pass that stops at a second candidate and builds nothing: a trace attached to a process of thousands
+    // of threads has thousands of unclaimed tasks, and filtering them into a new dictionary per clone made a log
+    // of 52,600 unanswered clone3 entries take 200 µs a line.
+    var found: (tid: Int32, id: Int)?
+    for (tid, entry) in unclaimed
+    where tid != creatorTID && entry.id >= firstRecordIDAfterStartup && entry.process.recordIDs.count == 1
+      && entry.process.recordIDs[0] == entry.id
+    {
+      guard found == nil else { return nil }
+      found = (tid, entry.id)
     }
-    guard candidates.count == 1, let (tid, entry) = candidates.first else { return nil }
-    if let entered = call.entryTime, let first = store[entry.id]?.record.firstSeen, first < entered { return nil }
+    guard let (tid, id) = found else { return nil }
+    if let entered = call.entryTime, let first = store[id]?.record.firstSeen, first < entered { return nil }
     return tid
   }
 
