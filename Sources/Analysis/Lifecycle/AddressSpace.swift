@@ -11,14 +11,18 @@ final class AddressSpace {
   // clone) are skipped.
   /// Non-overlapping regions sorted by start. A region is part of one `mmap` (`mappingID`); `mprotect` and
   /// partial `munmap` split regions, never mappings.
-  @exclusivity(unchecked) private(set) var regions: [Region] = []
+  @exclusivity(unchecked) private(set) var regions = RegionList()
   @exclusivity(unchecked) private var nextMappingID = 1
   /// The word the kernel clears and wakes when a task exits (`CLONE_CHILD_CLEARTID`, `set_tid_address`),
   /// mapped to that task's record id: a futex wait on it is a join.
   @exclusivity(unchecked) var childTIDWords: [UInt64: Int] = [:]
   /// Mapping id → the record id and tid of the last task that used the mapping as its stack (glibc reuses
   /// cached stacks). The tid is kept here because that task's record may be handed over long before.
+  /// Entries of unmapped mappings are only read through a region of the mapping, so they are never read once
+  /// it is gone; they are dropped in sweeps (`pruneStackUsers`), not looked for at every unmap.
   @exclusivity(unchecked) var stackUsers: [Int: (id: Int, tid: Int32)] = [:]
+  /// `stackUsers`' size at which an unmap sweeps it next.
+  @exclusivity(unchecked) private var stackUsersSweepAt = 64
   /// Live tasks using this address space (the kernel's `mm_users`).
   @exclusivity(unchecked) var users = 0
   /// When (the fold's event serial) and by which task (record id) a mapping was made, for `unmap`'s `sparing`.
@@ -59,6 +63,7 @@ final class AddressSpace {
     copy.nextMappingID = nextMappingID
     copy.childTIDWords = childTIDWords
     copy.stackUsers = stackUsers
+    copy.stackUsersSweepAt = stackUsersSweepAt
     return copy
   }
 
@@ -141,7 +146,7 @@ final class AddressSpace {
       index += 1
     }
     low = kept + 1
-    if low <= high { regions.removeSubrange(low...high) }
+    if low <= high { regions.removeSubrange(low..<(high + 1)) }
   }
 
   /// Removes `[start, start + length)`, except mappings `sparing` says came after the unmap took effect.
@@ -159,19 +164,24 @@ final class AddressSpace {
     var last = first
     while last < regions.count && regions[last].start < end { last += 1 }
     guard first < last else { return }
-    if let sparing, regions[first..<last].contains(where: { Self.isSpared($0, by: sparing) }) {
-      unmapSparing(start: start, end: end, overlapping: Array(regions[first..<last]), sparing: sparing)
-      return
+    if let sparing, (first..<last).contains(where: { Self.isSpared(regions[$0], by: sparing) }) {
+      unmapSparing(start: start, end: end, overlapping: regions.regions(in: first..<last), sparing: sparing)
+    } else {
+      remove(start, end)
     }
-    // A mapping's stack user goes with its last region; only mappings with a user need the look for one.
-    var released: [Int] = []
-    if !stackUsers.isEmpty {
-      for index in first..<last where stackUsers[regions[index].mappingID] != nil {
-        if !released.contains(regions[index].mappingID) { released.append(regions[index].mappingID) }
-      }
+    if stackUsers.count >= stackUsersSweepAt { pruneStackUsers() }
+  }
+
+  /// Drops the stack users of mappings no region is left of. A sweep when the table has doubled since the
+  /// last, instead of a search of every region for each unmapped mapping with a user: with thousands of thread
+  /// stacks mapped, that search at every unmap made a program's exit quadratic.
+  private func pruneStackUsers() {
+    var mapped = Set<Int>(minimumCapacity: stackUsers.count)
+    for index in 0..<regions.count where stackUsers[regions[index].mappingID] != nil {
+      mapped.insert(regions[index].mappingID)
     }
-    remove(start, end)
-    for id in released where !regions.contains(where: { $0.mappingID == id }) { stackUsers[id] = nil }
+    stackUsers = stackUsers.filter { mapped.contains($0.key) }
+    stackUsersSweepAt = max(64, 2 * stackUsers.count)
   }
 
   /// A region some other task mapped after the unmapping task's previous event (see `unmap`).
@@ -181,13 +191,11 @@ final class AddressSpace {
 
   /// `unmap` when some overlapping mapping is spared: those mappings are kept whole.
   private func unmapSparing(start: UInt64, end: UInt64, overlapping: [Region], sparing: (since: Int, task: Int)) {
-    let removed = Set(overlapping.map(\.mappingID))
     let spared = Set(overlapping.filter { Self.isSpared($0, by: sparing) }.map(\.mappingID))
-    let kept = regions.filter { spared.contains($0.mappingID) }
+    let kept = regions.all.filter { spared.contains($0.mappingID) }
     regions.removeAll { spared.contains($0.mappingID) }
     remove(start, end)
     for region in kept { regions.insert(region, at: insertionIndex(region.start)) }
-    for id in removed.subtracting(spared) where !regions.contains(where: { $0.mappingID == id }) { stackUsers[id] = nil }
   }
 
   /// The layout of the mapping containing `address`.
@@ -227,9 +235,9 @@ final class AddressSpace {
       stackHint: regions[first].stackHint)
   }
 
-  // The searches run over the array's buffer: indexing `regions` itself reloads the class field and checks the
-  // bounds at every step, and an mprotect makes about five searches (measured: a twentieth of the JSON
-  // summary's time on a Java log, where a third of the lines are memory calls).
+  // An mprotect makes about five searches (measured: a twentieth of the JSON summary's time on a Java log,
+  // where a third of the lines are memory calls): `RegionList.partitionIndex` runs them over its chunks'
+  // buffers, not through the list's subscript.
   func regionIndex(containing address: UInt64) -> Int? {
     let index = firstIndex(endingAfter: address)
     guard index < regions.count, regions[index].start <= address else { return nil }
@@ -237,19 +245,7 @@ final class AddressSpace {
   }
 
   private func insertionIndex(_ start: UInt64) -> Int {
-    regions.withUnsafeBufferPointer { regions in
-      var low = 0
-      var high = regions.count
-      while low < high {
-        let mid = (low + high) / 2
-        if regions[mid].start < start {
-          low = mid + 1
-        } else {
-          high = mid
-        }
-      }
-      return low
-    }
+    regions.partitionIndex { $0.start >= start }
   }
 
   private func split(at address: UInt64) {
@@ -262,19 +258,7 @@ final class AddressSpace {
 
   /// The index of the first region ending after `address` (`regions.count` if none does).
   private func firstIndex(endingAfter address: UInt64) -> Int {
-    regions.withUnsafeBufferPointer { regions in
-      var low = 0
-      var high = regions.count
-      while low < high {
-        let mid = (low + high) / 2
-        if regions[mid].end <= address {
-          low = mid + 1
-        } else {
-          high = mid
-        }
-      }
-      return low
-    }
+    regions.partitionIndex { $0.end > address }
   }
 
   private func remove(_ start: UInt64, _ end: UInt64) {
