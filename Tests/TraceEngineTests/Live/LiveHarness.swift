@@ -211,51 +211,111 @@ enum LiveError: Error {
   case explain(String)
 }
 
-/// The parts of a threadtrace.summary/1 document the live tests compare.
+/// A threadtrace.summary/1 document as the live tests read it: the counts, each process's program and recognised
+/// runtimes, and for each task what the tests compare with the program's own report or with strace's view.
 struct Summary {
+  struct AltStack: Equatable {
+    var size: Int?
+    var guardSize: Int?
+    var disabled: Bool?
+  }
+
   struct Task {
     var tid: Int32
     var kind: String
+    var createdBy: String?
+    var cloneFlags: [String]
+    var exitSignal: String?
     var stackSize: Int?
     var guardSize: Int?
+    var stackSource: String?
     var name: String?
+    var nameSource: String?
+    var robustList: Bool
+    var rseq: Bool
+    var sigaltstack: AltStack?
+    var runtime: String?
+    /// `exit.cause` (nil: no exit, or a signal death) and `exit.code`; `ended` says whether `exit` is not null.
+    var exitCause: String?
     var exitCode: Int?
-    /// `cost.stops` (live traces).
-    var stops: Int?
+    var ended: Bool
+    var execs: [String]
     /// The function names of `creator_stack` (traces made with --stacks).
     var creatorFunctions: [String]?
-    var cloneFlags: [String] = []
-    var createdBy: String?
-    /// Whether the summary has a robust list head and an rseq area for it.
-    var robustList = false
-    var rseq = false
+    /// `cost.stops` (live traces).
+    var stops: Int?
+
+    /// What both tracers must agree on for this task: everything but ids, addresses, times and the exit (which
+    /// `strace -qq` does not show); with `mappings` false, also without what comes of matching mmap and munmap
+    /// calls: the stack's size, guard and source, and the sigaltstack's guard; with `altstack` false, without the
+    /// sigaltstack (a Go thread that exit_group ends before it ran has none).
+    func shape(mappings: Bool = true, altstack: Bool = true) -> String {
+      let stack = mappings ? "\(stackSize.map(String.init) ?? "-")/\(guardSize.map(String.init) ?? "-") \(stackSource ?? "-")" : "-"
+      let alt = !altstack ? "alt:?" : sigaltstack.map {
+        "alt:\($0.size ?? -1)\(mappings ? "/\($0.guardSize ?? -1)" : "")\(($0.disabled ?? false) ? "/disabled" : "")"
+      } ?? "alt:-"
+      let registered = "robust:\(robustList) rseq:\(rseq)"
+      return "\(kind) \(createdBy ?? "-") \(cloneFlags.sorted().joined(separator: "|")) exit_signal:\(exitSignal ?? "-") \(stack) \(alt) \(registered) runtime:\(runtime ?? "-") execs:\(execs)"
+    }
   }
 
-  var threads: Int
-  var processes: Int
-  var vforks: Int
-  var execs: Int
+  var counts: [String: Int]
+  /// Each process's program and the runtimes recognised in it, in the summary's order.
+  var processRuntimes: [(program: String, runtimes: [String])]
   var tasks: [Task]
 
   init(json: Data) throws {
     let object = try JSONSerialization.jsonObject(with: json) as? [String: Any] ?? [:]
-    let counts = object["counts"] as? [String: Any] ?? [:]
-    threads = counts["threads"] as? Int ?? -1
-    processes = counts["processes"] as? Int ?? -1
-    vforks = counts["vforks"] as? Int ?? -1
-    execs = counts["execs"] as? Int ?? -1
+    counts = (object["counts"] as? [String: Any] ?? [:]).compactMapValues { $0 as? Int }
+    processRuntimes = (object["processes"] as? [[String: Any]] ?? []).map { process in
+      (
+        process["program"] as? String ?? "",
+        (process["runtimes"] as? [[String: Any]] ?? []).compactMap { $0["runtime"] as? String }
+      )
+    }
     tasks = (object["tasks"] as? [[String: Any]] ?? []).map { task in
       let stack = task["stack"] as? [String: Any]
       let exit = task["exit"] as? [String: Any]
+      let alt = task["sigaltstack"] as? [String: Any]
       return Task(
-        tid: Int32(task["tid"] as? Int ?? 0), kind: task["kind"] as? String ?? "", stackSize: stack?["size"] as? Int,
-        guardSize: stack?["guard_size"] as? Int, name: task["name"] as? String, exitCode: exit?["code"] as? Int,
-        stops: (task["cost"] as? [String: Any])?["stops"] as? Int,
+        tid: Int32(task["tid"] as? Int ?? 0), kind: task["kind"] as? String ?? "",
+        createdBy: task["created_by"] as? String, cloneFlags: task["clone_flags"] as? [String] ?? [],
+        exitSignal: task["exit_signal"] as? String, stackSize: stack?["size"] as? Int,
+        guardSize: stack?["guard_size"] as? Int, stackSource: stack?["source"] as? String,
+        name: task["name"] as? String, nameSource: task["name_source"] as? String,
+        robustList: task["robust_list"] is [String: Any], rseq: task["rseq"] is [String: Any],
+        sigaltstack: alt.map {
+          AltStack(size: $0["size"] as? Int, guardSize: $0["guard_size"] as? Int, disabled: $0["disabled"] as? Bool)
+        },
+        runtime: task["runtime"] as? String, exitCause: exit?["cause"] as? String, exitCode: exit?["code"] as? Int,
+        ended: exit != nil, execs: (task["execs"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String },
         creatorFunctions: (task["creator_stack"] as? [[String: Any]])?.map { $0["function"] as? String ?? "?" },
-        cloneFlags: task["clone_flags"] as? [String] ?? [], createdBy: task["created_by"] as? String,
-        robustList: task["robust_list"] is [String: Any], rseq: task["rseq"] is [String: Any])
+        stops: (task["cost"] as? [String: Any])?["stops"] as? Int)
     }
   }
 
+  func count(_ key: String) -> Int { counts[key] ?? -1 }
+  var threads: Int { count("threads") }
+  var processes: Int { count("processes") }
+  var vforks: Int { count("vforks") }
+  var execs: Int { count("execs") }
+
+  func task(_ tid: Int32) -> Task? { tasks.first { $0.tid == tid } }
+
   var threadTasks: [Task] { tasks.filter { $0.kind == "thread" } }
+
+  /// Every task's `shape(mappings:)`, sorted.
+  func shapes(mappings: Bool = true) -> [String] { tasks.map { $0.shape(mappings: mappings) }.sorted() }
+
+  /// "Initial" tasks first seen after the first one. A traced command has one initial task; more are threads
+  /// whose creation the trace lost (see `RuntimeLiveTests.expectNoLateInitials`).
+  var lateInitials: [Task] { tasks.dropFirst().filter { $0.kind == "initial" } }
+
+  /// The tasks without `lateInitials`.
+  var tasksButLateInitials: [Task] { [tasks.first].compactMap { $0 } + tasks.dropFirst().filter { $0.kind != "initial" } }
+
+  /// The runtimes recognised in the process running `program` (its path as exec'd).
+  func runtimes(of program: String) -> [String]? {
+    processRuntimes.first { $0.program == program }?.runtimes
+  }
 }

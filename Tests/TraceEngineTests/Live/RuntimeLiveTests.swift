@@ -31,10 +31,10 @@ struct RuntimeLiveTests {
   ]
 
   /// The program under `strace -f -qq -s 64`, and the summary of its log.
-  static func straced(_ program: String) throws -> (Live.Run, RuntimeSummary) {
+  static func straced(_ program: String) throws -> (Live.Run, Summary) {
     let log = Live.workDirectory.appendingPathComponent("runtime-\(UUID().uuidString).strace").path
     let run = try Live.run(strace!, ["-f", "-qq", "-s", "64", "-o", log, program], timeout: 30)
-    return (run, try Live.runtimeSummary(of: log))
+    return (run, try Live.summary(of: log))
   }
 
   /// The lines of the run's JSON Lines trace file.
@@ -50,7 +50,7 @@ struct RuntimeLiveTests {
   /// fixtures/strace/runtimes/go_creator_died_in_clone.*). Left: two such tasks at once, which no log can tell
   /// apart; then the child stays a second "initial" task. Returns whether `summary` shows one, so the caller can
   /// skip what it breaks.
-  static func expectNoLateInitials(_ summary: RuntimeSummary, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+  static func expectNoLateInitials(_ summary: Summary, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
     let late = summary.lateInitials
     withKnownIssue("two threads whose creators died in their clones at once: which is whose is unknown", isIntermittent: true) {
       #expect(late.isEmpty, "\(late)", sourceLocation: sourceLocation)
@@ -60,8 +60,8 @@ struct RuntimeLiveTests {
 
   /// Every Go task that ran has a 32 KiB sigaltstack of its own (none only for a thread exit_group ended before
   /// it ran), not guarded; so in both traces, and the same kinds.
-  static func expectGoAltstacks(_ ours: RuntimeSummary, _ theirs: RuntimeSummary, sourceLocation: SourceLocation = #_sourceLocation) {
-    func kinds(_ summary: RuntimeSummary) -> Set<String> {
+  static func expectGoAltstacks(_ ours: Summary, _ theirs: Summary, sourceLocation: SourceLocation = #_sourceLocation) {
+    func kinds(_ summary: Summary) -> Set<String> {
       Set(summary.tasks.filter { $0.execs.allSatisfy { $0 != "/bin/true" } }.compactMap(\.sigaltstack).map { "\($0.size ?? -1)/\($0.guardSize ?? -1)/\($0.disabled ?? false)" })
     }
     #expect(kinds(ours) == kinds(theirs), sourceLocation: sourceLocation)
@@ -77,7 +77,7 @@ struct RuntimeLiveTests {
     let run = try Live.trace([program])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")
-    let summary = try Live.runtimeSummary(of: run.traceFile)
+    let summary = try Live.summary(of: run.traceFile)
     #expect(summary.count("threads") == 5 && summary.count("processes") == 0)
     #expect(summary.count("vforks") == 1 && summary.count("execs") == 2)
 
@@ -128,7 +128,7 @@ struct RuntimeLiveTests {
     #expect(run.stderr.contains("installs an 8 KiB alternate signal stack at 0x"))
     #expect(run.stderr.contains("with a 4 KiB PROT_NONE guard below it"))
 
-    #expect(Set(summary.runtimes(of: program) ?? []) == ["glibc", "rust-std"], "\(summary.processes)")
+    #expect(Set(summary.runtimes(of: program) ?? []) == ["glibc", "rust-std"], "\(summary.processRuntimes)")
     #expect(summary.tasks.filter { !$0.ended }.isEmpty, "tasks without an end: \(summary.tasks.filter { !$0.ended })")
   }
 
@@ -137,7 +137,7 @@ struct RuntimeLiveTests {
     let program = try Live.rustProgram(Self.rustLifecycle)
     let run = try Live.trace([program])
     defer { Live.expectClean(run) }
-    let ours = try Live.runtimeSummary(of: run.traceFile)
+    let ours = try Live.summary(of: run.traceFile)
     let (straced, theirs) = try Self.straced(program)
     #expect(run.status == 0 && straced.status == 0)
     for key in ["threads", "processes", "vforks", "execs", "tasks"] {
@@ -148,7 +148,7 @@ struct RuntimeLiveTests {
     Self.expectSameTasks(ours, theirs)
     #expect(ours.tasks.compactMap(\.name).sorted() == theirs.tasks.compactMap(\.name).sorted())
     #expect(ours.tasks.compactMap(\.name).sorted() == ["small", "worker-0", "worker-1"])
-    #expect(ours.processes.map(\.runtimes) == theirs.processes.map(\.runtimes))
+    #expect(ours.processRuntimes.map(\.runtimes) == theirs.processRuntimes.map(\.runtimes))
     let guards = ours.tasks.compactMap { $0.sigaltstack.map { $0.guardSize } }
     #expect(guards.count == 6 && guards.allSatisfy { $0 == 4096 }, "\(guards)")
     // How each task ended: every thread by its own exit(0), the process and /bin/true by exit_group.
@@ -161,7 +161,7 @@ struct RuntimeLiveTests {
   /// munmap calls that made them. The live trace sees a munmap at its entry; in an strace log one thread's munmap
   /// may complete after another thread's mmap got (part of) the same range back (about 1 run in 20 of
   /// jobs/src/job.rs), and explain must not apply it to the new mapping.
-  static func expectSameTasks(_ ours: RuntimeSummary, _ theirs: RuntimeSummary, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectSameTasks(_ ours: Summary, _ theirs: Summary, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(ours.shapes(mappings: false) == theirs.shapes(mappings: false), sourceLocation: sourceLocation)
     #expect(ours.shapes() == theirs.shapes(), sourceLocation: sourceLocation)
   }
@@ -171,11 +171,11 @@ struct RuntimeLiveTests {
   /// `sameKinds`: the two runs end their tasks the same ways (not for Go, whose scheduler decides whether a thread
   /// exits by itself before another's exit_group takes it).
   static func expectEndsInQuietLog(
-    _ theirs: RuntimeSummary, like ours: RuntimeSummary, sameKinds: Bool = true,
+    _ theirs: Summary, like ours: Summary, sameKinds: Bool = true,
     sourceLocation: SourceLocation = #_sourceLocation
   ) {
     #expect(theirs.tasks.filter { !$0.ended }.isEmpty, sourceLocation: sourceLocation)
-    func kinds(_ summary: RuntimeSummary) -> Set<String> {
+    func kinds(_ summary: Summary) -> Set<String> {
       Set(summary.tasks.map { "\($0.kind) \($0.exitCause ?? "-") \($0.exitCode ?? -1)" })
     }
     if sameKinds {
@@ -197,7 +197,7 @@ struct RuntimeLiveTests {
     let run = try Live.trace([program])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")
-    let summary = try Live.runtimeSummary(of: run.traceFile)
+    let summary = try Live.summary(of: run.traceFile)
     let pid = try #require(run.oracle("start").first?["pid"].flatMap(Int32.init))
 
     // How many threads is the runtime's choice: at least the three locked goroutines' own (main keeps the main
@@ -257,10 +257,10 @@ struct RuntimeLiveTests {
     #expect(!run.stderr.contains("sigaltstack(NULL"))
     #expect(run.stderr.contains("running on a stack the trace never saw mapped"))
 
-    #expect(summary.runtimes(of: program)?.contains("go") == true, "\(summary.processes)")
+    #expect(summary.runtimes(of: program)?.contains("go") == true, "\(summary.processRuntimes)")
     #expect(summary.tasks.filter { !$0.ended }.isEmpty, "tasks without an end: \(summary.tasks.filter { !$0.ended })")
     // Go's os/exec vfork (clone(CLONE_VM|CLONE_VFORK|SIGCHLD), child_stack=NULL) is Go's, not glibc's posix_spawn.
-    #expect(summary.runtimes(of: program) == ["go"], "\(summary.processes)")
+    #expect(summary.runtimes(of: program) == ["go"], "\(summary.processRuntimes)")
     #expect(child.runtime == "go", "\(child)")
   }
 
@@ -273,7 +273,7 @@ struct RuntimeLiveTests {
     for summary in [ours, theirs] {
       #expect(summary.threadTasks.filter { $0.sigaltstack?.disabled == true }.count == 1, "\(summary.threadTasks)")
     }
-    #expect(ours.processes.map(\.runtimes) == theirs.processes.map(\.runtimes))
+    #expect(ours.processRuntimes.map(\.runtimes) == theirs.processRuntimes.map(\.runtimes))
     Self.expectEndsInQuietLog(theirs, like: ours, sameKinds: false)
   }
 
@@ -282,10 +282,10 @@ struct RuntimeLiveTests {
   /// of task with the same sigaltstacks.
   static func goRunsAgree(
     _ program: String, threadsAtLeast: Int, sourceLocation: SourceLocation = #_sourceLocation
-  ) throws -> (ours: RuntimeSummary, theirs: RuntimeSummary) {
+  ) throws -> (ours: Summary, theirs: Summary) {
     let run = try Live.trace([program])
     defer { Live.expectClean(run, sourceLocation: sourceLocation) }
-    let ours = try Live.runtimeSummary(of: run.traceFile)
+    let ours = try Live.summary(of: run.traceFile)
     let (straceRun, theirs) = try Self.straced(program)
     #expect(run.status == 0 && straceRun.status == 0, sourceLocation: sourceLocation)
     for key in ["processes", "vforks", "execs"] {
@@ -313,7 +313,7 @@ struct RuntimeLiveTests {
     let program = try Live.rustProgram(source)
     let run = try Live.trace([program])
     defer { Live.expectClean(run) }
-    let ours = try Live.runtimeSummary(of: run.traceFile)
+    let ours = try Live.summary(of: run.traceFile)
     let (straced, theirs) = try Self.straced(program)
     #expect(run.status == 0 && straced.status == 0)
     #expect(ours.count("threads") == 4 && ours.threadTasks.allSatisfy { $0.name?.hasPrefix("worker-") == true })
@@ -323,7 +323,7 @@ struct RuntimeLiveTests {
     Self.expectSameTasks(ours, theirs)
     #expect(ours.threadTasks.allSatisfy { $0.stackSource == "mapping" && $0.stackSize == 2 << 20 && $0.guardSize == 4096 })
     #expect(ours.tasks.compactMap(\.name).sorted() == theirs.tasks.compactMap(\.name).sorted())
-    #expect(ours.processes.map(\.runtimes) == theirs.processes.map(\.runtimes))
+    #expect(ours.processRuntimes.map(\.runtimes) == theirs.processRuntimes.map(\.runtimes))
     #expect(Set(ours.runtimes(of: program) ?? []) == ["glibc", "rust-std"])
     #expect(ours.tasks.filter { !$0.ended }.isEmpty)
   }
@@ -350,7 +350,7 @@ struct RuntimeLiveTests {
     let run = try Live.trace([program], options: ["--stacks"])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")
-    let summary = try Live.runtimeSummary(of: run.traceFile)
+    let summary = try Live.summary(of: run.traceFile)
     #expect(summary.threadTasks.count >= 3)
     for task in summary.threadTasks {
       let functions = task.creatorFunctions ?? []
@@ -380,7 +380,7 @@ struct RuntimeLiveTests {
     let run = try Live.trace([program], options: ["--stacks"])
     defer { Live.expectClean(run) }
     #expect(run.status == 0, "\(run.stderr)")
-    let summary = try Live.runtimeSummary(of: run.traceFile)
+    let summary = try Live.summary(of: run.traceFile)
     #expect(summary.threadTasks.count == 5)
     // Names as the binary's symbols give them (threadtrace does not demangle): std's legacy and v0 manglings
     // both keep the path's words, so match on those.
