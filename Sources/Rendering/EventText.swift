@@ -382,8 +382,6 @@ enum TextBytes {
   }
 
   /// Decimal, right-aligned in `width` columns with spaces (no padding when it is wider).
-  // Digits go to a stack buffer and then to `out` as one contiguous copy: appending a slice of raw bytes or a
-  // `repeatElement` took the generic, element-by-element path, for every tid of every line.
   static func decimal(_ value: Int64, width: Int = 0, to out: inout [UInt8]) {
     decimal(magnitude: value.magnitude, negative: value < 0, width: width, to: &out)
   }
@@ -394,26 +392,7 @@ enum TextBytes {
   }
 
   private static func decimal(magnitude: UInt64, negative: Bool, width: Int, to out: inout [UInt8]) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-      let end = buffer.count
-      var start = end
-      var rest = magnitude
-      repeat {
-        start -= 1
-        buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-        rest /= 10
-      } while rest > 0
-      if negative {
-        start -= 1
-        buffer[start] = UInt8(ascii: "-")
-      }
-      var count = end - start
-      while count < width {
-        out.append(UInt8(ascii: " "))
-        count += 1
-      }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
-    }
+    digits(magnitude, base: 10, prefix: negative ? .minus : .none, width: width, to: &out)
   }
 
   /// A non-negative decimal with leading zeros to `width` digits (a duration's microseconds).
@@ -432,22 +411,43 @@ enum TextBytes {
   }
 
   /// Lowercase hex digits as `String(value, radix: 16)`, after `0x` when `prefixed`.
-  // Put together on the stack and appended at once: an append per digit was a visible part of every address.
   static func hex(_ value: UInt64, prefixed: Bool = false, to out: inout [UInt8]) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buffer in
+    digits(value, base: 16, prefix: prefixed ? .hex : .none, width: 0, to: &out)
+  }
+
+  private enum Prefix { case none, minus, hex }
+
+  /// `prefix` and `magnitude`'s digits in `base` (10 or 16, lowercase), right-aligned in `width` columns with
+  /// spaces. Put together on the stack and appended as one contiguous copy: an append per digit (or of a
+  /// `repeatElement`) took the generic element-by-element path, for every tid and address of every line.
+  /// Inlined, so that each caller's constant base turns the division into a multiply or a shift.
+  @inline(__always)
+  private static func digits(_ magnitude: UInt64, base: UInt64, prefix: Prefix, width: Int, to out: inout [UInt8]) {
+    // 20 decimal digits at most, and a 2-byte prefix.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
       let end = buffer.count
       var start = end
-      var rest = value
+      var rest = magnitude
       repeat {
         start -= 1
-        let digit = UInt8(truncatingIfNeeded: rest & 0xF)
+        let digit = UInt8(truncatingIfNeeded: rest % base)
         buffer[start] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
-        rest >>= 4
+        rest /= base
       } while rest > 0
-      if prefixed {
+      switch prefix {
+      case .none: break
+      case .minus:
+        start -= 1
+        buffer[start] = UInt8(ascii: "-")
+      case .hex:
         start -= 2
         buffer[start] = UInt8(ascii: "0")
         buffer[start + 1] = UInt8(ascii: "x")
+      }
+      var count = end - start
+      while count < width {
+        out.append(UInt8(ascii: " "))
+        count += 1
       }
       out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
     }
