@@ -35,14 +35,14 @@ struct RegionList {
     return (low - 1, index - chunkStarts[low - 1])
   }
 
+  // (An index out of range traps in the chunks' own subscripts: `locate` maps it to chunk -1 or past the end
+  // of the last chunk.)
   subscript(index: Int) -> Region {
-    get {
-      precondition(index >= 0 && index < count, "region index out of range")
+    @inline(__always) get {
       let (chunk, offset) = locate(index)
       return chunks[chunk][offset]
     }
-    set {
-      precondition(index >= 0 && index < count, "region index out of range")
+    @inline(__always) set {
       let (chunk, offset) = locate(index)
       chunks[chunk][offset] = newValue
     }
