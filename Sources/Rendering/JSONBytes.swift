@@ -80,6 +80,9 @@ struct JSONBytes {
     return base + count
   }
 
+  // Out of line: inlined at every write it made the task encoder too large for the optimizer to inline the
+  // writers into it (each then a call, and each literal a `memmove` call of unknown length).
+  @inline(never)
   private mutating func grow(to needed: Int) {
     let newCapacity = max(needed, capacity * 2)
     let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -93,6 +96,54 @@ struct JSONBytes {
   @inline(__always)
   mutating func raw(_ text: StaticString) {
     text.withUTF8Buffer { append(contentsOf: $0) }
+  }
+
+  // `text` then a value: for documents whose members are always the same and in the same order (a task's
+  // object), the key and what comes before it are one literal with the comma in it, `,"tid":`, written with one
+  // capacity check; the comma bookkeeping of `field` is left out. These leave `needsComma` as it was.
+
+  /// `text`, then the number or `null`.
+  @inline(__always)
+  mutating func raw<T: FixedWidthInteger>(_ text: StaticString, _ value: T?) {
+    raw(text)
+    guard let value else { return raw("null") }
+    if value < 0 { append(UInt8(ascii: "-")) }
+    unsigned(UInt64(value.magnitude))
+  }
+
+  /// `text`, then the string or `null`.
+  @inline(__always)
+  mutating func raw(_ text: StaticString, _ value: String?) {
+    raw(text)
+    if let value { string(value) } else { raw("null") }
+  }
+
+  /// `text`, then `value` quoted: a string from the program's own text (an enum's name), never escaped.
+  @inline(__always)
+  mutating func raw(_ text: StaticString, literal value: StaticString) {
+    raw(text)
+    append(UInt8(ascii: "\""))
+    raw(value)
+    append(UInt8(ascii: "\""))
+  }
+
+  /// `text`, then `"0x…"` or `null`.
+  @inline(__always)
+  mutating func raw(_ text: StaticString, hex value: UInt64?) {
+    raw(text)
+    if let value { hex(value) } else { raw("null") }
+  }
+
+  /// `text`, then `true` or `false`.
+  @inline(__always)
+  mutating func raw(_ text: StaticString, _ value: Bool) {
+    raw(text)
+    if value { raw("true") } else { raw("false") }
+  }
+
+  /// Bytes encoded earlier, inserted as they are.
+  mutating func raw(_ encoded: [UInt8]) {
+    encoded.withUnsafeBufferPointer { append(contentsOf: $0) }
   }
 
   mutating func openObject() {
