@@ -152,7 +152,7 @@ public final class SummaryJSON {
   /// A task's object has the same members in the same order every time: each key is written with what comes
   /// before it (the comma, a closing bracket) as one literal, and values go straight after, without `field`'s
   /// comma bookkeeping and a call per member. Measured on a 16 MB strace log (8,156 tasks): with `field` and
-  /// `object` this took about 7,800 instructions a task, so about 3,600.
+  /// `object` this took about 7,800 instructions a task, so about 3,400.
   @discardableResult
   static func encode(
     _ record: TaskRecord, into json: inout JSONBytes, creationFragment: (CloneFlagSet) -> [UInt8]
