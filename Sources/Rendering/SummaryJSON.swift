@@ -408,7 +408,9 @@ final class Spool {
 
   // Used by one summary on one thread and never re-entered: the dynamic exclusivity checks, runtime calls on
   // every object appended, are skipped.
-  @exclusivity(unchecked) private var memory: [UInt8] = []
+  /// A `JSONBytes`, grown with `realloc`: an `[UInt8]` copied itself at each doubling on the way to
+  /// `memoryLimit`, 3.5 million instructions for the 16 MB strace log's summary.
+  @exclusivity(unchecked) private var memory = JSONBytes(capacity: 1 << 16)
   @exclusivity(unchecked) private var entries: [(order: Int, start: Int, end: Int)] = []
   @exclusivity(unchecked) private var file: UnsafeMutablePointer<FILE>?
   private let memoryLimit: Int
@@ -449,14 +451,14 @@ final class Spool {
       // The default buffer is one block (4 KiB): a write call per few records.
       setvbuf(spill, nil, _IOFBF, 1 << 20)
       file = spill
-      memory.withUnsafeBufferPointer { memory in
+      memory.withBytes { memory in
         for entry in entries {
           write(
             UnsafeBufferPointer(rebasing: memory[entry.start..<entry.end]), -1,
             UnsafeBufferPointer(start: nil, count: 0), to: spill)
         }
       }
-      memory = []
+      memory = JSONBytes(capacity: 0)
       entries = []
     }
   }
@@ -513,14 +515,14 @@ final class Spool {
     for entry in entries.sorted(by: { $0.order < $1.order }) {
       chunk += first ? lead : between
       first = false
-      chunk += memory[entry.start..<entry.end]
+      memory.withBytes { chunk += $0[entry.start..<entry.end] }
       if chunk.count > 1 << 16 {
         write(chunk)
         chunk.removeAll(keepingCapacity: true)
       }
     }
     if !chunk.isEmpty { write(chunk) }
-    memory = []
+    memory = JSONBytes(capacity: 0)
     entries = []
   }
 }
