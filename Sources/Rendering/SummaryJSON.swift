@@ -41,11 +41,12 @@ public final class SummaryJSON {
 
   public func add(task record: TaskRecord) {
     scratch.reset()
-    let fragmentEnd = Self.encode(record, into: &scratch, creationFragment: creationFragment)
+    let creation = record.creation.map { creationFragment($0.flags) }
+    let fragmentEnd = Self.encode(record, creationFragment: creation?.bytes, into: &scratch)
     // The creation fragment is a third of a thread's object: the spool keeps its number instead of its bytes.
     var fragment: Spool.FragmentUse?
-    if let fragmentEnd, let flags = record.creation?.flags, let cached = creationFragments[flags.rawValue] {
-      fragment = Spool.FragmentUse(id: cached.id, start: fragmentEnd - cached.bytes.count)
+    if let creation, let fragmentEnd {
+      fragment = Spool.FragmentUse(id: creation.id, start: fragmentEnd - creation.bytes.count)
     }
     scratch.withBytes { tasks.append($0, order: record.id, fragment: fragment) }
   }
@@ -53,14 +54,24 @@ public final class SummaryJSON {
   /// `"clone_flags":[…],"resources":{…}` for a flag set, encoded once (and numbered in the task spool): a trace
   /// has few distinct flag sets and many tasks.
   @exclusivity(unchecked) private var creationFragments: [UInt64: (bytes: [UInt8], id: Int32)] = [:]
+  /// The one the last task used: the next mostly has the same flags (the threads of one program), and a lookup in
+  /// `creationFragments` hashes the flags (~140 instructions).
+  @exclusivity(unchecked) private var lastCreationFragment: (flags: UInt64, bytes: [UInt8], id: Int32)?
 
-  private func creationFragment(_ flags: CloneFlagSet) -> [UInt8] {
-    if let cached = creationFragments[flags.rawValue] { return cached.bytes }
-    var json = JSONBytes(capacity: 512)
-    Self.encodeCreationFlags(flags, into: &json)
-    let bytes = json.bytes
-    creationFragments[flags.rawValue] = (bytes, tasks.addFragment(bytes))
-    return bytes
+  private func creationFragment(_ flags: CloneFlagSet) -> (bytes: [UInt8], id: Int32) {
+    if let last = lastCreationFragment, last.flags == flags.rawValue { return (last.bytes, last.id) }
+    let fragment: (bytes: [UInt8], id: Int32)
+    if let cached = creationFragments[flags.rawValue] {
+      fragment = cached
+    } else {
+      var json = JSONBytes(capacity: 512)
+      Self.encodeCreationFlags(flags, into: &json)
+      let bytes = json.bytes
+      fragment = (bytes, tasks.addFragment(bytes))
+      creationFragments[flags.rawValue] = fragment
+    }
+    lastCreationFragment = (flags.rawValue, fragment.bytes, fragment.id)
+    return fragment
   }
 
   private static func encodeCreationFlags(_ flags: CloneFlagSet, into json: inout JSONBytes) {
@@ -147,16 +158,15 @@ public final class SummaryJSON {
     return String(decoding: text, as: UTF8.self)
   }
 
-  /// Returns where the creation fragment ends in `json`, when the record has one.
+  /// Returns where the creation fragment (`"clone_flags":[…],"resources":{…}` for the record's flags) ends in
+  /// `json`, when the record has one.
   ///
   /// A task's object has the same members in the same order every time: each key is written with what comes
   /// before it (the comma, a closing bracket) as one literal, and values go straight after, without `field`'s
   /// comma bookkeeping and a call per member. Measured on a 16 MB strace log (8,156 tasks): with `field` and
-  /// `object` this took about 7,800 instructions a task, so about 3,400.
+  /// `object` this took about 7,800 instructions a task, so about 3,200.
   @discardableResult
-  static func encode(
-    _ record: TaskRecord, into json: inout JSONBytes, creationFragment: (CloneFlagSet) -> [UInt8]
-  ) -> Int? {
+  static func encode(_ record: TaskRecord, creationFragment: [UInt8]?, into json: inout JSONBytes) -> Int? {
     var fragmentEnd: Int?
     json.raw(#"{"id":"#, record.id)
     json.raw(#","tid":"#, record.tid)
@@ -168,7 +178,7 @@ public final class SummaryJSON {
     if let call = record.creation {
       json.raw(#","created_by":"#, literal: call.syscall.jsonValue)
       json.raw(",")
-      json.raw(creationFragment(call.flags))
+      json.raw(creationFragment ?? [])
       fragmentEnd = json.count
       json.raw(#","exit_signal":"#, exitSignal(call.exitSignal))
       json.raw(#","tls":"#, hex: call.flags.contains(.setTLS) ? call.tls : nil)
