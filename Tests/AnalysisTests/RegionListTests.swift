@@ -1,29 +1,18 @@
 @testable import Analysis
 import SyscallDecoding
+import TestSupport
 import Testing
 
 /// `RegionList` must behave exactly like one sorted array across chunk splits, removals that span and empty
 /// chunks, and joins: checked against an array under a long seeded run of random inserts, removals and writes.
 @Suite("Lifecycle: region list")
 struct RegionListTests {
-  /// A deterministic generator (SplitMix64), so a failure replays.
-  struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var value = state
-      value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-      return value ^ (value >> 31)
-    }
-  }
-
   func region(_ start: UInt64, id: Int) -> AddressSpace.Region {
     .init(start: start, end: start + 1, protection: .none, mappingID: id, stackHint: false, origin: nil)
   }
 
   @Test func matchesASortedArrayUnderRandomEdits() {
-    var generator = Seeded(state: 42)
+    var generator = SeededGenerator(seed: 42)
     var list = RegionList()
     var model: [AddressSpace.Region] = []
     var nextID = 0

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TraceModel
 
@@ -304,16 +305,10 @@ let jsonLinesHeaderLine = #"{"schema":"threadtrace/1","arch":"x86_64"}"#
 
 /// A small deterministic generator (JSONLinesRandom), so random tests fail the same way every time.
 struct JSONLinesRandom {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed }
+  private var generator: SeededGenerator
+  init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  mutating func next() -> UInt64 { generator.next() }
 
   mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
