@@ -383,16 +383,12 @@ enum TextBytes {
 
   /// Decimal, right-aligned in `width` columns with spaces (no padding when it is wider).
   static func decimal(_ value: Int64, width: Int = 0, to out: inout [UInt8]) {
-    decimal(magnitude: value.magnitude, negative: value < 0, width: width, to: &out)
+    digits(value.magnitude, base: 10, prefix: value < 0 ? .minus : .none, width: width, to: &out)
   }
 
   /// Decimal, the whole unsigned range.
   static func decimal(unsigned value: UInt64, to out: inout [UInt8]) {
-    decimal(magnitude: value, negative: false, width: 0, to: &out)
-  }
-
-  private static func decimal(magnitude: UInt64, negative: Bool, width: Int, to out: inout [UInt8]) {
-    digits(magnitude, base: 10, prefix: negative ? .minus : .none, width: width, to: &out)
+    digits(value, base: 10, prefix: .none, width: 0, to: &out)
   }
 
   /// A non-negative decimal with leading zeros to `width` digits (a duration's microseconds).

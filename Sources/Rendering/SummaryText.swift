@@ -294,14 +294,15 @@ public final class SummaryTextCollector {
   }
 
   public func add(task record: TaskRecord) {
-    let signature: Int32
-    if !summary.foldAlike {
-      signature = 0
-    } else if let known = signatures[summary.signature(record)] {
-      signature = known
-    } else {
-      signature = Int32(signatures.count)
-      signatures[summary.signature(record)] = signature
+    var signature: Int32 = 0
+    if summary.foldAlike {
+      let key = summary.signature(record)
+      if let known = signatures[key] {
+        signature = known
+      } else {
+        signature = Int32(signatures.count)
+        signatures[key] = signature
+      }
     }
     let lineStart = arena.count
     summary.writeLine(record, to: &arena)
