@@ -65,13 +65,13 @@ int cpt_spawn(const char *file, char *const *argv, const void *filter, unsigned 
     } while (got == -1 && errno == EINTR);
     if (got != 0) _exit(127);
     close(release[0]);
-    // The tracer ignores SIGPIPE and catches INT/TERM/HUP/QUIT; an ignored signal stays ignored across exec,
+    // The tracer ignores SIGPIPE and catches INT/TERM/HUP and ALRM; an ignored signal stays ignored across exec,
     // and the mask is inherited, so give the command the dispositions it would have had without us: ignored
     // where threadtrace's own launcher had them ignored (fault test T09: `nohup threadtrace trace CMD` leaves
     // SIGHUP ignored for CMD, as strace's sigign test expects), else the default. The mask starts empty, as a
     // shell gives it (threadtrace's launcher may be a thread with most signals blocked, such as a libdispatch
     // worker: passing that on would make `kill -TERM $$` a no-op).
-    static const int reset[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU};
+    static const int reset[] = {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU};
     for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) {
       int ignored = inherited_saved && sigismember(&inherited_ignored, reset[i]) == 1;
       struct sigaction action = {.sa_handler = ignored ? SIG_IGN : SIG_DFL};

@@ -4,18 +4,36 @@ import Synchronization
 
 /// The signal that asked the tracer to stop (SIGINT, SIGTERM, SIGHUP), 0 while none has.
 private let pendingInterrupt = Atomic<Int32>(0)
+/// Whether the wake-up timer is running: set by the handler that started it, cleared by the loop.
+private let wakeTimerRunning = Atomic<Bool>(false)
 
 /// Catching the signals that end a tracing session, so the engine can end it properly: kill the traced tree
 /// (in fast mode a detached tracee would meet ENOSYS at every filtered call), flush the trace, mark it
 /// interrupted.
+///
+/// The loop checks `pending` and then blocks in `waitpid`. A signal caught between the two has already run its
+/// handler, so it cannot interrupt a wait that had not begun, and with every tracee asleep nothing else ends that
+/// wait (glibc has no `waitpid` that takes a signal mask, as `ppoll` does). The handler therefore also starts a
+/// repeating SIGALRM, whose empty handler interrupts the wait, until the loop says it has taken the request
+/// (`acknowledge`). The loop's hot path pays nothing for this: no signal mask changes, no extra calls.
 public enum InterruptSignals {
+  /// How often SIGALRM repeats until the loop takes the request.
+  private static let wakeInterval = timeval(tv_sec: 0, tv_usec: 20_000)
+
   /// Installs the handlers, without SA_RESTART so that a blocked `waitpid` returns EINTR at once (glibc's
   /// `signal()` would restart it), and ignores SIGPIPE so a closed output pipe is an EPIPE error, not a death.
   public static func install() {
     // First what we were started with: the traced command gets that back (spawn.c), not our handlers.
     cpt_save_inherited_signals()
     var action = sigaction()
-    action.__sigaction_handler.sa_handler = { signal in pendingInterrupt.store(signal, ordering: .relaxed) }
+    action.__sigaction_handler.sa_handler = { signal in
+      pendingInterrupt.store(signal, ordering: .sequentiallyConsistent)
+      // setitimer is a plain system call: safe in a handler, as alarm() (which glibc builds on it) is.
+      if !wakeTimerRunning.exchange(true, ordering: .sequentiallyConsistent) {
+        var timer = itimerval(it_interval: InterruptSignals.wakeInterval, it_value: InterruptSignals.wakeInterval)
+        setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
+      }
+    }
     action.sa_flags = 0
     sigemptyset(&action.sa_mask)
     var mask = sigset_t()
@@ -24,6 +42,12 @@ public enum InterruptSignals {
       sigaction(signal, &action, nil)
       sigaddset(&mask, signal)
     }
+    var wake = sigaction()
+    wake.__sigaction_handler.sa_handler = { _ in }
+    wake.sa_flags = 0
+    sigemptyset(&wake.sa_mask)
+    sigaction(SIGALRM, &wake, nil)
+    sigaddset(&mask, SIGALRM)
     // A parent may have started us with them blocked (a test runner's thread, a service manager): a blocked
     // SIGTERM would never reach the handler and the tracer could only be SIGKILLed.
     pthread_sigmask(SIG_UNBLOCK, &mask, nil)
@@ -35,4 +59,12 @@ public enum InterruptSignals {
 
   /// The interrupting signal, or 0.
   public static var pending: Int32 { pendingInterrupt.load(ordering: .relaxed) }
+
+  /// The loop has seen `pending` and acted on it: the wake-up timer stops. A signal that comes after this starts
+  /// it again, and the loop's next look at `pending` stops it again.
+  public static func acknowledge() {
+    guard wakeTimerRunning.exchange(false, ordering: .sequentiallyConsistent) else { return }
+    var off = itimerval()
+    setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &off, nil)
+  }
 }

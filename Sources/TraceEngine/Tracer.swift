@@ -249,9 +249,13 @@ public final class Tracer {
     for event in attachEvents { sink(event) }
     attachEvents.removeAll()
     while true {
-      if !killing, !detaching, InterruptSignals.pending != 0 {
-        outcome.interruptedBy = InterruptSignals.pending
-        if attaching { beginDetach() } else { killTree() }
+      let interrupt = InterruptSignals.pending
+      if interrupt != 0 {
+        InterruptSignals.acknowledge()
+        if !killing, !detaching {
+          outcome.interruptedBy = interrupt
+          if attaching { beginDetach() } else { killTree() }
+        }
       }
       var tid = waitpid(-1, &status, __WALL | WNOHANG)
       if tid == 0 {
