@@ -46,6 +46,13 @@ extension ThreadTrace {
     @Option(name: .customLong("summary"), help: "The summary at the end: text, json (threadtrace.summary/1) or none.")
     var summary: SummaryFormat = .text
 
+    @Option(
+      name: .customLong("summary-output"),
+      help: ArgumentHelp(
+        "Write the summary to FILE. By default the text summary follows the events, and the JSON summary goes to "
+          + "standard output, where the command's own output goes too.", valueName: "FILE"))
+    var summaryOutput: String?
+
     @Flag(name: .customLong("all-syscalls"), help: "Stop at every syscall (no seccomp filter) and show each one.")
     var allSyscalls = false
 
@@ -104,6 +111,7 @@ extension ThreadTrace {
       } else if command.isEmpty {
         throw CleanExit.helpRequest(self)
       }
+      if summaryOutput != nil && summary == .none { throw ValidationError("--summary-output needs --summary text or json") }
       if allFutex && allSyscalls { throw ValidationError("--all-futex applies to the default (filtered) mode only") }
       if syscalls != nil && allSyscalls { throw ValidationError("--syscalls chooses a set; --all-syscalls takes every call") }
       if let syscalls { _ = try SyscallSet.parse(syscalls) }
@@ -123,6 +131,16 @@ extension ThreadTrace {
         }
       } else {
         textFD = 2
+      }
+      // Opened before the command starts, so that a path that cannot be written is said before anything runs.
+      var summaryFD: Int32?
+      if let summaryOutput {
+        let fd = open(summaryOutput, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 {
+          Diagnostics.error("\(TerminalSafe.escape(summaryOutput)): \(String(cString: strerror(errno)))")
+          throw ExitCode(2)
+        }
+        summaryFD = fd
       }
       var writer: JSONLinesWriter?
       if let output {
@@ -187,8 +205,10 @@ extension ThreadTrace {
       let text = FileOutput(fd: textFD)
       // Every summary takes finished records out of the fold as they finish: memory follows the live tasks, not
       // every task a long trace of a thread-churning service ever saw.
+      let summaryOut = summaryFD.map { FileOutput(fd: $0) }
       let story = StoryOutput(
-        text: text, palette: Palette(enabled: color.enabled(for: textFD)), xlat: xlat.style,
+        text: text, palette: Palette(enabled: color.enabled(for: textFD)),
+        summaryPalette: summaryFD.map { Palette(enabled: color.enabled(for: $0)) }, xlat: xlat.style,
         streamJSON: summary == .json, textSummary: summary == .text ? (foldAlike: true, stories: nil) : nil,
         noSummary: summary == .none, repeatExplanations: repeatExplanations)
       let showEvents = !quiet
@@ -249,25 +269,31 @@ extension ThreadTrace {
       switch summary {
       case .none: break
       case .text:
-        story.writeTextSummary(afterEvents: showEvents, foldAlike: true, stories: nil)
+        story.writeTextSummary(afterEvents: showEvents && summaryOut == nil, foldAlike: true, stories: nil, to: summaryOut)
       case .json:
         let source = SummaryJSON.Source(
           files: output.map { [$0] } ?? [], format: JSONLinesFormat.schema, interrupted: interrupted)
-        let out = FileOutput(fd: 1)
+        let out = summaryOut ?? FileOutput(fd: 1)
         story.writeJSONSummary(source: source, to: out)
         out.flush()
       }
       text.flush()
       if textFD != 2 { close(textFD) }
+      summaryOut?.flush()
+      if let summaryFD { close(summaryFD) }
       // The events text could not be written (a full disk, a closed pipe): as incomplete as a failed trace file,
       // said once (T22). FileOutput stops writing at the first failure.
       if let failure = text.failure {
         Diagnostics.error("\(TerminalSafe.escape(outputText ?? "standard error")): cannot write the events: \(String(cString: strerror(failure)))")
       }
+      if let summaryOutput, let failure = summaryOut?.failure {
+        Diagnostics.error("\(TerminalSafe.escape(summaryOutput)): cannot write the summary: \(String(cString: strerror(failure)))")
+      }
       // An incomplete trace file is a failure of ours even when the command succeeded (hard-cases rule 11).
       // Attached, the processes are not ours: their exit codes are not threadtrace's (as with strace -p).
       let exitCode = attaching ? 0 : outcome.exitCode
-      if (traceFailure != nil || text.failure != nil || !timelineWritten) && exitCode == 0 { throw ExitCode(3) }
+      let incomplete = traceFailure != nil || text.failure != nil || summaryOut?.failure != nil || !timelineWritten
+      if incomplete && exitCode == 0 { throw ExitCode(3) }
       if exitCode != 0 { throw ExitCode(exitCode) }
     }
 

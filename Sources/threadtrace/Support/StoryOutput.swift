@@ -8,6 +8,8 @@ import TraceModel
 final class StoryOutput {
   let lifecycle: Lifecycle
   let palette: Palette
+  /// The text summary's colours: its own when it goes elsewhere than the events (`trace --summary-output`).
+  let summaryPalette: Palette
   private let text: FileOutput
   private let eventText: EventText
   private let explainer = Explainer()
@@ -26,12 +28,13 @@ final class StoryOutput {
   /// printed lines per task instead of its record; `noSummary`: no summary, records are dropped as they
   /// finish; with neither the fold keeps every record for the end.
   init(
-    text: FileOutput, palette: Palette, xlat: XlatStyle, streamJSON: Bool,
+    text: FileOutput, palette: Palette, summaryPalette: Palette? = nil, xlat: XlatStyle, streamJSON: Bool,
     textSummary: (foldAlike: Bool, stories: Bool?)? = nil, noSummary: Bool = false, repeatExplanations: Bool = false
   ) {
     self.text = text
     explained = repeatExplanations ? nil : ExplanationMemory()
     self.palette = palette
+    self.summaryPalette = summaryPalette ?? palette
     eventText = EventText(palette: palette, style: xlat)
     if streamJSON {
       let summary = summaryJSON
@@ -39,7 +42,7 @@ final class StoryOutput {
       lifecycle = Lifecycle(taskSink: { summary.add(task: $0) }, processSink: { summary.add(process: $0) })
     } else if let textSummary {
       let collector = SummaryTextCollector(
-        summary: SummaryText(palette: palette, foldAlike: textSummary.foldAlike), stories: textSummary.stories,
+        summary: SummaryText(palette: self.summaryPalette, foldAlike: textSummary.foldAlike), stories: textSummary.stories,
         storiesUpTo: Self.storiesByDefaultUpTo)
       summaryText = collector
       lifecycle = Lifecycle(taskSink: { collector.add(task: $0) }, processSink: { collector.add(process: $0) })
@@ -77,27 +80,29 @@ final class StoryOutput {
           + "repeated; --repeat-explanations prints every one)"))
   }
 
-  /// The task tree, then the stories (`stories` nil: for small traces only).
-  func writeTextSummary(afterEvents: Bool, foldAlike: Bool, stories: Bool?) {
-    if afterEvents { text.writeLine("") }
+  /// The task tree, then the stories (`stories` nil: for small traces only), after the events or to `output`.
+  func writeTextSummary(afterEvents: Bool, foldAlike: Bool, stories: Bool?, to output: FileOutput? = nil) {
+    let out = output ?? text
+    let palette = summaryPalette
+    if afterEvents { out.writeLine("") }
     if let summaryText {
-      summaryText.write(counts: lifecycle.counts) { text.write($0) }
-      if let cost = CostText(palette: palette).render(summaryText.costedRecords) { text.write(cost) }
+      summaryText.write(counts: lifecycle.counts) { out.write($0) }
+      if let cost = CostText(palette: palette).render(summaryText.costedRecords) { out.write(cost) }
       guard stories ?? (lifecycle.counts.tasks <= Self.storiesByDefaultUpTo) else { return }
-      text.writeLine("")
-      for story in summaryText.keptStories { text.writeLine(palette.bold("\(story.tid)") + ": " + TerminalSafe.escape(story.text)) }
+      out.writeLine("")
+      for story in summaryText.keptStories { out.writeLine(palette.bold("\(story.tid)") + ": " + TerminalSafe.escape(story.text)) }
       return
     }
     // `records` sorts every record it copies out: once here, not once per use.
     let records = lifecycle.records
     SummaryText(palette: palette, foldAlike: foldAlike).write(
       records: records, processes: lifecycle.processes, counts: lifecycle.counts
-    ) { text.write($0) }
-    if let cost = CostText(palette: palette).render(records) { text.write(cost) }
+    ) { out.write($0) }
+    if let cost = CostText(palette: palette).render(records) { out.write(cost) }
     guard stories ?? (lifecycle.counts.tasks <= Self.storiesByDefaultUpTo) else { return }
-    text.writeLine("")
+    out.writeLine("")
     for record in records {
-      text.writeLine(palette.bold("\(record.tid)") + ": " + TerminalSafe.escape(TaskStory.tell(record)))
+      out.writeLine(palette.bold("\(record.tid)") + ": " + TerminalSafe.escape(TaskStory.tell(record)))
     }
   }
 
