@@ -21,8 +21,15 @@ struct RegistrationStateRule: ExplainRule {
 
 extension RegistrationStateRule {
   fileprivate enum Message {
-    // Built as `MessageText`, not `String` interpolation: both are said at every thread's exit stop.
+    // Built as `MessageText`, not `String` interpolation, and kept by address: both are said at every thread's
+    // exit stop, mostly for the areas of a reused stack.
+    private static let recent = RecentMessages()
+
     static func robustList(_ head: UInt64, _ moment: RegistrationState.Moment) -> String {
+      recent.text(RecentMessages.Key(address: head, variant: moment.variant)) { makeRobustList(head, moment) }
+    }
+
+    private static func makeRobustList(_ head: UInt64, _ moment: RegistrationState.Moment) -> String {
       switch moment {
       case .exit:
         return Format.message(
@@ -39,6 +46,13 @@ extension RegistrationStateRule {
       "no robust futex list registered: if the thread dies holding a robust mutex, the kernel cannot mark it FUTEX_OWNER_DIED"
 
     static func rseq(_ address: UInt64, _ length: UInt32, _ signature: UInt32, _ moment: RegistrationState.Moment) -> String {
+      // Variants 3…5: the robust list's messages share the cache.
+      let key = RecentMessages.Key(
+        address: address, detail: UInt64(length) << 32 | UInt64(signature), variant: 3 + moment.variant)
+      return recent.text(key) { makeRseq(address, length, signature, moment) }
+    }
+
+    private static func makeRseq(_ address: UInt64, _ length: UInt32, _ signature: UInt32, _ moment: RegistrationState.Moment) -> String {
       let area: MessageText =
         "its rseq area is \(length) bytes at \(address: address), signature \(address: UInt64(signature))"
       switch moment {
@@ -49,5 +63,15 @@ extension RegistrationStateRule {
     }
 
     static let noRseq = "no rseq area registered (glibc before 2.35, or turned off with glibc.pthread.rseq=0)"
+  }
+}
+
+extension RegistrationState.Moment {
+  fileprivate var variant: UInt8 {
+    switch self {
+    case .exit: return 0
+    case .exec: return 1
+    case .attach: return 2
+    }
   }
 }

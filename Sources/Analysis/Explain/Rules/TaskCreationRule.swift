@@ -102,9 +102,14 @@ extension TaskCreationRule {
       "reuses the stack of exited thread \(previous): glibc caches thread stacks instead of unmapping them"
     }
 
+    private static let clearTIDWords = RecentMessages()
+
+    /// Kept by address: a reused stack's threads have the same word.
     static func clearTIDAtExit(_ word: UInt64) -> String {
-      Format.message(
-        "when it exits the kernel zeroes its tid at \(address: word) and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on")
+      clearTIDWords.text(RecentMessages.Key(address: word)) {
+        Format.message(
+          "when it exits the kernel zeroes its tid at \(address: word) and wakes that futex (CLONE_CHILD_CLEARTID): what pthread_join waits on")
+      }
     }
 
     static func exitSignal(_ signal: Int32) -> String {

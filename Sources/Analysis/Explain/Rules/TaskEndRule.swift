@@ -77,8 +77,13 @@ extension TaskEndRule {
       "the old main thread \(tid) is gone: thread \(by) exec'd and now carries tid \(tid)"
     }
 
+    private static let clearedTIDs = RecentMessages()
+
+    /// Kept by address: a reused stack's threads have the same word.
     static func clearedTID(_ word: UInt64) -> String {
-      Format.message("the kernel zeroed its child_tid word \(address: word) and woke a futex waiter there (its joiner)")
+      clearedTIDs.text(RecentMessages.Key(address: word)) {
+        Format.message("the kernel zeroed its child_tid word \(address: word) and woke a futex waiter there (its joiner)")
+      }
     }
 
     static let robustWalk = "the kernel walked its robust futex list: robust mutexes it still held are now FUTEX_OWNER_DIED"
