@@ -86,9 +86,11 @@ public enum AttachCheck {
   /// Capability number `bit` (linux/capability.h: 19 CAP_SYS_PTRACE, 21 CAP_SYS_ADMIN) in our effective set.
   public static func hasCapability(_ bit: Int) -> Bool {
     guard let text = ProcFiles.read("/proc/self/status") else { return false }
-    for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
-      let hex = line.dropFirst("CapEff:".count).filter { !$0.isWhitespace }
-      return (UInt64(hex, radix: 16) ?? 0) & (1 << UInt64(bit)) != 0
+    // Lines of UTF-8 bytes, not of Characters: breaking the whole file into graphemes cost more than the rest of
+    // a launch's start-up checks together.
+    for line in text.utf8.split(separator: UInt8(ascii: "\n")) where line.starts(with: "CapEff:".utf8) {
+      let hex = line.dropFirst("CapEff:".utf8.count).filter { $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: " ") }
+      return (UInt64(String(decoding: hex, as: UTF8.self), radix: 16) ?? 0) & (1 << UInt64(bit)) != 0
     }
     return false
   }

@@ -48,4 +48,14 @@ struct PrivilegeCheckTests {
       }
     }
   }
+
+  /// The capability check reads `CapEff` from /proc/self/status: bit for bit what the kernel reports there.
+  @Test func capabilitiesAreTheEffectiveSetOfProcSelfStatus() throws {
+    let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+    let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("CapEff:") })
+    let effective = try #require(UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16))
+    for bit in 0..<41 {
+      #expect(AttachCheck.hasCapability(bit) == (effective & (1 << UInt64(bit)) != 0), "capability \(bit)")
+    }
+  }
 }
