@@ -17,20 +17,22 @@ private let wakeTimerRunning = Atomic<Bool>(false)
 /// repeating SIGALRM, whose empty handler interrupts the wait, until the loop says it has taken the request
 /// (`acknowledge`). The loop's hot path pays nothing for this: no signal mask changes, no extra calls.
 public enum InterruptSignals {
-  /// How often SIGALRM repeats until the loop takes the request.
-  private static let wakeInterval = timeval(tv_sec: 0, tv_usec: 20_000)
-
   /// Installs the handlers, without SA_RESTART so that a blocked `waitpid` returns EINTR at once (glibc's
   /// `signal()` would restart it), and ignores SIGPIPE so a closed output pipe is an EPIPE error, not a death.
   public static func install() {
     // First what we were started with: the traced command gets that back (spawn.c), not our handlers.
     cpt_save_inherited_signals()
+    // Globals are made on first use, under a lock: first used here, never for the first time in a handler.
+    _ = pendingInterrupt.load(ordering: .relaxed)
+    _ = wakeTimerRunning.load(ordering: .relaxed)
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { signal in
       pendingInterrupt.store(signal, ordering: .sequentiallyConsistent)
       // setitimer is a plain system call: safe in a handler, as alarm() (which glibc builds on it) is.
       if !wakeTimerRunning.exchange(true, ordering: .sequentiallyConsistent) {
-        var timer = itimerval(it_interval: InterruptSignals.wakeInterval, it_value: InterruptSignals.wakeInterval)
+        // Every 20 ms until the loop takes the request.
+        let interval = timeval(tv_sec: 0, tv_usec: 20_000)
+        var timer = itimerval(it_interval: interval, it_value: interval)
         setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
       }
     }

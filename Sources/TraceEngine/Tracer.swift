@@ -235,7 +235,10 @@ public final class Tracer {
         // Not stopped yet: interrupt, wait for that stop, detach.
         _ = try? Ptrace.interrupt(tid)
         var status: Int32 = 0
-        if waitpid(tid, &status, __WALL) == tid, cpt_wifstopped(status) { _ = try? Ptrace.detach(tid) }
+        var waited = waitpid(tid, &status, __WALL)
+        // An interrupt's wake-up SIGALRM (Interrupts.swift) must not leave the task stopped and traced.
+        while waited < 0 && errno == EINTR { waited = waitpid(tid, &status, __WALL) }
+        if waited == tid, cpt_wifstopped(status) { _ = try? Ptrace.detach(tid) }
       }
     }
     threads.removeAll()
