@@ -122,24 +122,17 @@ extension ThreadTrace {
     }
 
     func run() throws {
+      // Opened before the command starts, so that a path that cannot be written is said before anything runs.
       let textFD: Int32
       if let outputText {
-        textFD = open(outputText, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if textFD < 0 {
-          Diagnostics.error("\(TerminalSafe.escape(outputText)): \(String(cString: strerror(errno)))")
-          throw ExitCode(2)
-        }
+        guard let fd = FileOutput.openForWriting(outputText) else { throw ExitCode(2) }
+        textFD = fd
       } else {
         textFD = 2
       }
-      // Opened before the command starts, so that a path that cannot be written is said before anything runs.
       var summaryFD: Int32?
       if let summaryOutput {
-        let fd = open(summaryOutput, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 {
-          Diagnostics.error("\(TerminalSafe.escape(summaryOutput)): \(String(cString: strerror(errno)))")
-          throw ExitCode(2)
-        }
+        guard let fd = FileOutput.openForWriting(summaryOutput) else { throw ExitCode(2) }
         summaryFD = fd
       }
       var writer: JSONLinesWriter?

@@ -1,3 +1,5 @@
+import Rendering
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -17,6 +19,17 @@ final class FileOutput {
   }
 
   var isTerminal: Bool { isatty(fd) == 1 }
+
+  /// Creates or truncates `path` for writing (close-on-exec: the traced command must not inherit it). A failure
+  /// is said on standard error as `PATH: reason` and gives nil.
+  static func openForWriting(_ path: String) -> Int32? {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      Diagnostics.error("\(TerminalSafe.escape(path)): \(String(cString: strerror(errno)))")
+      return nil
+    }
+    return fd
+  }
 
   func write(_ text: String) {
     buffer.append(contentsOf: text.utf8)

@@ -19,11 +19,8 @@ final class Timeline {
   init(path: String?, timeIsEntry: Bool) throws {
     let fd: Int32
     if let path, path != "-" {
-      fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-      if fd < 0 {
-        Diagnostics.error("\(TerminalSafe.escape(path)): \(String(cString: strerror(errno)))")
-        throw TimelineError()
-      }
+      guard let opened = FileOutput.openForWriting(path) else { throw TimelineError() }
+      fd = opened
       ownsDescriptor = true
     } else {
       fd = 1
