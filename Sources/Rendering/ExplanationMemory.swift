@@ -7,18 +7,21 @@ import Analysis
 /// address or a size of its own is new. Warnings are always printed.
 ///
 /// Memory is bounded however long the trace. A text seen once waits in a table of `slots` slots, each holding
-/// the last text whose hash fell there, so the texts of one event only (a tid, an address) are soon overwritten;
-/// a text seen again moves to the repeated set, from which it is never dropped (up to `repeatedLimit` texts: a
-/// trace has a few dozen). The hash is our own, not Swift's per-process seeded `Hasher`: the same trace gives
+/// the hash of the last text that fell there, so the texts of one event only (a tid, an address) are soon
+/// overwritten; a text seen again moves to the repeated set, from which it is never dropped (up to
+/// `repeatedLimit` texts: a trace has a few dozen). The hash is our own, not Swift's per-process seeded `Hasher`: the same trace gives
 /// the same text on every run, live or replayed by `explain`. It is asked about every explanation of every
-/// event, most of them repeats, so a text is hashed once, eight bytes at a time, and both tables compare that
-/// hash before they compare text.
+/// event, most of them repeats, so a text is hashed once, eight bytes at a time; the repeated set compares that
+/// hash before it compares text.
 public struct ExplanationMemory {
+  /// The texts seen once, by their hashes alone: among 25,000 distinct texts the chance that two share a 64-bit
+  /// hash is about 2 × 10^-11, and the cost would be one explanation withheld. Slots of strings were 16,384
+  /// strings made and freed at every start (0.5 ms of a short trace), and a string compare at every repeat.
   private var slotHashes: [UInt64]
-  private var slotTexts: [String?]
-  /// The repeated set: open addressing over `repeatedHashes` (0: empty; `hash` never returns 0).
-  private var repeatedHashes: [UInt64]
-  private var repeatedTexts: [String]
+  /// The repeated set: open addressing over `repeatedHashes` (0: empty; `hash` never returns 0), texts compared.
+  /// It starts small and doubles: a trace has a few dozen repeated texts.
+  private var repeatedHashes: [UInt64] = [UInt64](repeating: 0, count: 64)
+  private var repeatedTexts: [String] = [String](repeating: "", count: 64)
   private var repeatedCount = 0
   private let repeatedLimit: Int
   /// How many explanations were withheld as repeats.
@@ -26,13 +29,7 @@ public struct ExplanationMemory {
 
   public init(slots: Int = 1 << 14, repeatedLimit: Int = 4096) {
     slotHashes = [UInt64](repeating: 0, count: max(1, slots))
-    slotTexts = [String?](repeating: nil, count: max(1, slots))
     self.repeatedLimit = max(0, repeatedLimit)
-    // At most half full, so that a probe ends soon at an empty entry.
-    var capacity = 2
-    while capacity < 2 * self.repeatedLimit { capacity <<= 1 }
-    repeatedHashes = [UInt64](repeating: 0, count: capacity)
-    repeatedTexts = [String](repeating: "", count: capacity)
   }
 
   /// Whether `annotation` is to be printed; remembers it as printed when it is.
@@ -40,27 +37,42 @@ public struct ExplanationMemory {
     if annotation.tone == .warning { return true }
     let text = annotation.text
     let hash = Self.hash(text)
-    let entry = repeatedEntry(hash, text)
+    var entry = repeatedEntry(hash, text)
     if repeatedHashes[entry] != 0 {
       withheld += 1
       return false
     }
     let slot = Int(hash % UInt64(slotHashes.count))
-    guard slotHashes[slot] == hash, slotTexts[slot] == text else {
+    guard slotHashes[slot] == hash else {
       slotHashes[slot] = hash
-      slotTexts[slot] = text
       return true
     }
     if repeatedCount < repeatedLimit {
+      // At most half full, so that a probe ends soon at an empty entry.
+      if 2 * (repeatedCount + 1) > repeatedHashes.count {
+        growRepeated()
+        entry = repeatedEntry(hash, text)
+      }
       // `entry` is the empty entry where the probe for this text ended.
       repeatedHashes[entry] = hash
       repeatedTexts[entry] = text
       repeatedCount += 1
       slotHashes[slot] = 0
-      slotTexts[slot] = nil
     }
     withheld += 1
     return false
+  }
+
+  private mutating func growRepeated() {
+    let hashes = repeatedHashes
+    let texts = repeatedTexts
+    repeatedHashes = [UInt64](repeating: 0, count: 2 * hashes.count)
+    repeatedTexts = [String](repeating: "", count: 2 * hashes.count)
+    for (index, hash) in hashes.enumerated() where hash != 0 {
+      let entry = repeatedEntry(hash, texts[index])
+      repeatedHashes[entry] = hash
+      repeatedTexts[entry] = texts[index]
+    }
   }
 
   /// The entry of the repeated set holding `text`, or the empty entry where it would go.

@@ -248,6 +248,16 @@ struct ExplanationMemoryTests {
     #expect(memory.withheld == 2)
   }
 
+  /// The repeated set grows as texts repeat (it starts at 64 entries) and keeps every one through the growth.
+  @Test func theRepeatedSetKeepsEveryTextAsItGrows() {
+    var memory = ExplanationMemory(slots: 1)
+    let texts = (0..<200).map { Annotation(rule: "ExitCallRule", "text \($0)") }
+    let twice = Self.answers(&memory, texts.flatMap { [$0, $0] })
+    #expect(twice == Array(repeating: [true, false], count: 200).flatMap { $0 })
+    #expect(Self.answers(&memory, texts) == Array(repeating: false, count: 200))
+    #expect(memory.withheld == 400)
+  }
+
   /// The repeated set is bounded too: past its limit a repeat is withheld only while it holds its slot.
   @Test func theRepeatedSetIsBounded() {
     var memory = ExplanationMemory(slots: 1, repeatedLimit: 1)

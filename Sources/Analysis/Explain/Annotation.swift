@@ -167,10 +167,8 @@ public struct Explainer: Sendable {
 
   static func byNumber(_ bySyscall: [String: UInt64], in architecture: Architecture) -> [UInt64] {
     var table = [UInt64](repeating: 0, count: 1024)
-    for (name, mask) in bySyscall {
-      if let number = SyscallTable.number(of: name, in: architecture), number >= 0, number < 1024 {
-        table[Int(number)] = mask
-      }
+    for (name, number) in SyscallTable.numbers(of: bySyscall.keys, in: architecture) where number < 1024 {
+      table[Int(number)] = bySyscall[name] ?? 0
     }
     return table
   }

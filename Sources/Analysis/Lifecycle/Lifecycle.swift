@@ -101,10 +101,8 @@ public final class Lifecycle {
     var tables: [Architecture: [Family?]] = [:]
     for architecture in Architecture.allCases {
       var table = [Family?](repeating: nil, count: 1024)
-      for (name, family) in familyByName {
-        if let number = SyscallTable.number(of: name, in: architecture), number >= 0, number < 1024 {
-          table[Int(number)] = family
-        }
+      for (name, number) in SyscallTable.numbers(of: familyByName.keys, in: architecture) where number < 1024 {
+        table[Int(number)] = familyByName[name]
       }
       tables[architecture] = table
     }
