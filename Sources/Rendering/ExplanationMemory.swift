@@ -9,10 +9,10 @@ import Analysis
 /// Memory is bounded however long the trace. A text seen once waits in a table of `slots` slots, each holding
 /// the hash of the last text that fell there, so the texts of one event only (a tid, an address) are soon
 /// overwritten; a text seen again moves to the repeated set, from which it is never dropped (up to
-/// `repeatedLimit` texts: a trace has a few dozen). The hash is our own, not Swift's per-process seeded `Hasher`: the same trace gives
-/// the same text on every run, live or replayed by `explain`. It is asked about every explanation of every
-/// event, most of them repeats, so a text is hashed once, eight bytes at a time; the repeated set compares that
-/// hash before it compares text.
+/// `repeatedLimit` texts: a trace has a few dozen). The hash is our own, not Swift's per-process seeded
+/// `Hasher`: the same trace gives the same text on every run, live or replayed by `explain`. It is asked about
+/// every explanation of every event, most of them repeats, so a text is hashed once, eight bytes at a time; the
+/// repeated set compares that hash before it compares text.
 public struct ExplanationMemory {
   /// The texts seen once, by their hashes alone: among 25,000 distinct texts the chance that two share a 64-bit
   /// hash is about 2 × 10^-11, and the cost would be one explanation withheld. Slots of strings were 16,384

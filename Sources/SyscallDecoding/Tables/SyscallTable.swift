@@ -45,8 +45,8 @@ public enum SyscallTable {
   }
 
   /// Names by number (nil where a number is unused), and numbers by name: separate, each made at its first use.
-  /// Every stop asks for a name; only set-up and the strace reader ask for a number, and hashing 900 names into
-  /// that index was a fifth of a short trace's start-up.
+  /// Every stop asks for a name; only the strace reader asks for a number (a live trace never does), and that
+  /// index is 900 hashed names.
   private static let x64Names = namesByNumber(x64Rows)
   private static let i386Names = namesByNumber(i386Rows)
   private static let x64Numbers = numbersByName(x64Rows)
