@@ -166,11 +166,7 @@ public struct Explainer: Sendable {
   ]
 
   static func byNumber(_ bySyscall: [String: UInt64], in architecture: Architecture) -> [UInt64] {
-    var table = [UInt64](repeating: 0, count: 1024)
-    for (name, number) in SyscallTable.numbers(of: bySyscall.keys, in: architecture) where number < 1024 {
-      table[Int(number)] = bySyscall[name] ?? 0
-    }
-    return table
+    SyscallTable.tableByNumber(bySyscall, in: architecture, empty: 0)
   }
 
   public func annotate(_ event: TraceEvent, notes: [LifecycleNote], lifecycle: Lifecycle) -> [Annotation] {

@@ -100,11 +100,8 @@ public final class Lifecycle {
   static let familyByNumber: [Architecture: [Family?]] = {
     var tables: [Architecture: [Family?]] = [:]
     for architecture in Architecture.allCases {
-      var table = [Family?](repeating: nil, count: 1024)
-      for (name, number) in SyscallTable.numbers(of: familyByName.keys, in: architecture) where number < 1024 {
-        table[Int(number)] = familyByName[name]
-      }
-      tables[architecture] = table
+      tables[architecture] = SyscallTable.tableByNumber(
+        familyByName.mapValues { Family?.some($0) }, in: architecture, empty: nil)
     }
     return tables
   }()

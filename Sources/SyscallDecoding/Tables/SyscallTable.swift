@@ -36,6 +36,19 @@ public enum SyscallTable {
     return found
   }
 
+  /// `values` (by syscall name) as a table indexed by syscall number, below `count`, `empty` elsewhere: an array
+  /// index per event instead of hashing the name of every call.
+  @inlinable
+  public static func tableByNumber<Value>(
+    _ values: [String: Value], in architecture: Architecture, count: Int = 1024, empty: Value
+  ) -> [Value] {
+    var table = [Value](repeating: empty, count: count)
+    for (name, number) in numbers(of: values.keys, in: architecture) where Int(number) < count {
+      if let value = values[name] { table[Int(number)] = value }
+    }
+    return table
+  }
+
   /// Every syscall of `architecture`, by number.
   public static func entries(in architecture: Architecture) -> [(number: Int32, name: String)] {
     switch architecture {
